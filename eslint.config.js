@@ -13,6 +13,7 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-namespace": "off",
       "@typescript-eslint/no-empty-object-type": "off",
+      "@stylistic/member-delimiter-style": ["error", { multiline: { delimiter: "none" }, singleline: { delimiter: "semi", requireLast: false } }],
       "@stylistic/arrow-parens": "off",
       "@stylistic/operator-linebreak": "off",
       "@stylistic/multiline-ternary": "off",
