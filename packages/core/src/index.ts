@@ -1,1 +1,1 @@
-export {}
+export * as Models from "./Models.js"
