@@ -1,0 +1,274 @@
+/**
+ * The flat records the CLI prints: one event of one user in one call, a call (room), a user
+ * session. Their keys are a contract of the json/ndjson/csv output.
+ *
+ * @since 0.1.0
+ */
+import type * as Output from "./Output.js"
+
+/**
+ * One event with the context needed to read it on its own.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EventRecord {
+  readonly sdkAppId: number
+  readonly commId: string
+  readonly roomId: string
+  readonly userId: string
+  readonly peerId: string
+  readonly timeMs: number
+  /** ISO 8601 UTC with milliseconds. */
+  readonly time: string
+  readonly eventId: number
+  readonly type: number
+  readonly paramOne: number
+  readonly paramTwo: number
+  /** The catalogue description, e.g. "Entered room successfully". */
+  readonly event: string
+}
+
+/**
+ * Where an event happened.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EventContext {
+  readonly sdkAppId: number
+  readonly commId: string
+  readonly roomId: string
+  readonly userId: string
+}
+
+/**
+ * The wire fields of one event.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RawEvent {
+  readonly peerId: string
+  readonly type: number
+  readonly timeMs: number
+  readonly eventId: number
+  readonly paramOne: number
+  readonly paramTwo: number
+}
+
+/**
+ * Builds an event record; `describe` is the event catalogue.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const event = (
+  context: EventContext,
+  raw: RawEvent,
+  describe: (eventId: number, paramOne: number, paramTwo: number) => string
+): EventRecord => ({
+  sdkAppId: context.sdkAppId,
+  commId: context.commId,
+  roomId: context.roomId,
+  userId: context.userId,
+  peerId: raw.peerId,
+  timeMs: raw.timeMs,
+  time: new Date(raw.timeMs).toISOString(),
+  eventId: raw.eventId,
+  type: raw.type,
+  paramOne: raw.paramOne,
+  paramTwo: raw.paramTwo,
+  event: describe(raw.eventId, raw.paramOne, raw.paramTwo)
+})
+
+/**
+ * Identity of an event for de-duplication (resume, window edges): every wire field plus its call
+ * and user.
+ *
+ * @since 0.1.0
+ * @category identity
+ */
+export const eventKey = (r: {
+  readonly sdkAppId: number | string
+  readonly commId: string
+  readonly userId: string
+  readonly peerId: string
+  readonly timeMs: number | string
+  readonly eventId: number | string
+  readonly type: number | string
+  readonly paramOne: number | string
+  readonly paramTwo: number | string
+}): string =>
+  [r.sdkAppId, r.commId, r.userId, r.peerId, r.timeMs, r.eventId, r.type, r.paramOne, r.paramTwo].join("\u0000")
+
+/**
+ * Event columns: every field in output order, and the ones a table shows.
+ *
+ * @since 0.1.0
+ * @category columns
+ */
+export const eventColumns: Output.Columns = {
+  all: [
+    "sdkAppId",
+    "commId",
+    "roomId",
+    "userId",
+    "peerId",
+    "timeMs",
+    "time",
+    "eventId",
+    "type",
+    "paramOne",
+    "paramTwo",
+    "event"
+  ],
+  table: ["time", "roomId", "userId", "peerId", "eventId", "event"]
+}
+
+/**
+ * One call (a room's lifetime, identified by `commId`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RoomRecord {
+  readonly sdkAppId: number
+  readonly commId: string
+  readonly roomId: string
+  readonly createTs: number
+  readonly createTime: string
+  readonly destroyTs: number
+  readonly destroyTime: string
+  readonly durationSeconds: number
+  readonly isFinished: boolean
+  readonly creatorUserId: string
+}
+
+/**
+ * Builds a room record from the wire fields.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const room = (sdkAppId: number, r: {
+  readonly commId: string
+  readonly roomId: string
+  readonly createTime: number
+  readonly destroyTime: number
+  readonly isFinished: boolean
+  readonly userId: string
+}): RoomRecord => ({
+  sdkAppId,
+  commId: r.commId,
+  roomId: r.roomId,
+  createTs: r.createTime,
+  createTime: isoSeconds(r.createTime),
+  destroyTs: r.destroyTime,
+  destroyTime: r.destroyTime > 0 ? isoSeconds(r.destroyTime) : "",
+  durationSeconds: r.destroyTime > 0 ? r.destroyTime - r.createTime : 0,
+  isFinished: r.isFinished,
+  creatorUserId: r.userId
+})
+
+/**
+ * Room columns.
+ *
+ * @since 0.1.0
+ * @category columns
+ */
+export const roomColumns: Output.Columns = {
+  all: [
+    "sdkAppId",
+    "commId",
+    "roomId",
+    "createTs",
+    "createTime",
+    "destroyTs",
+    "destroyTime",
+    "durationSeconds",
+    "isFinished",
+    "creatorUserId"
+  ],
+  table: ["commId", "roomId", "createTime", "destroyTime", "durationSeconds", "isFinished", "creatorUserId"]
+}
+
+/**
+ * One user session in a call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface UserRecord {
+  readonly sdkAppId: number
+  readonly commId: string
+  readonly roomId: string
+  readonly userId: string
+  readonly joinTs: number
+  readonly joinTime: string
+  readonly leaveTs: number
+  readonly leaveTime: string
+  readonly durationSeconds: number
+  readonly finished: boolean
+  readonly deviceType: string
+  readonly sdkVersion: string
+  readonly clientIp: string
+}
+
+/**
+ * Builds a user record from the wire fields.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const user = (sdkAppId: number, commId: string, u: {
+  readonly roomId: string
+  readonly userId: string
+  readonly joinTs: number
+  readonly leaveTs: number
+  readonly finished: boolean
+  readonly deviceType: string
+  readonly sdkVersion: string
+  readonly clientIp: string
+}): UserRecord => ({
+  sdkAppId,
+  commId,
+  roomId: u.roomId,
+  userId: u.userId,
+  joinTs: u.joinTs,
+  joinTime: isoSeconds(u.joinTs),
+  leaveTs: u.leaveTs,
+  leaveTime: u.leaveTs > 0 ? isoSeconds(u.leaveTs) : "",
+  durationSeconds: u.leaveTs > 0 ? u.leaveTs - u.joinTs : 0,
+  finished: u.finished,
+  deviceType: u.deviceType,
+  sdkVersion: u.sdkVersion,
+  clientIp: u.clientIp
+})
+
+/**
+ * User columns.
+ *
+ * @since 0.1.0
+ * @category columns
+ */
+export const userColumns: Output.Columns = {
+  all: [
+    "sdkAppId",
+    "commId",
+    "roomId",
+    "userId",
+    "joinTs",
+    "joinTime",
+    "leaveTs",
+    "leaveTime",
+    "durationSeconds",
+    "finished",
+    "deviceType",
+    "sdkVersion",
+    "clientIp"
+  ],
+  table: ["userId", "joinTime", "leaveTime", "durationSeconds", "deviceType", "sdkVersion", "clientIp"]
+}
+
+const isoSeconds = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z")

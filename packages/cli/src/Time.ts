@@ -1,0 +1,198 @@
+/**
+ * Reading the times and durations a person types on the command line: epoch seconds, ISO 8601
+ * and relative forms (`30m`, `2h`, `14d` ago), and turning `--start/--end/--since` into a period.
+ *
+ * @since 0.1.0
+ */
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+
+/**
+ * A flag value that is not a time or a duration; names the flag and the value.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TimeParseError extends Schema.TaggedError<TimeParseError>()("TimeParseError", {
+  flag: Schema.String,
+  value: Schema.String,
+  expected: Schema.String
+}) {
+  override get message(): string {
+    return `${this.flag}: cannot read ${JSON.stringify(this.value)} as ${this.expected}`
+  }
+}
+
+/**
+ * A period that cannot be queried: end before start, conflicting flags, or outside retention.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PeriodError extends Schema.TaggedError<PeriodError>()("PeriodError", {
+  problem: Schema.String,
+  fix: Schema.String
+}) {
+  override get message(): string {
+    return `${this.problem} (${this.fix})`
+  }
+}
+
+const unitSeconds: Record<string, number> = {
+  s: 1,
+  sec: 1,
+  m: 60,
+  min: 60,
+  h: 3600,
+  d: 86400,
+  w: 604800
+}
+
+const relativePattern = /^-?\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)(?:\s+ago)?$/i
+const durationPattern = /^(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h|d|w)?$/i
+const isoPattern = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i
+const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/i
+
+const timeExpected = "a time (epoch seconds, ISO 8601 like 2026-11-25T10:00:00Z, or relative like 30m, 2h, 14d)"
+
+/**
+ * Parses a point in time to Unix seconds. `now` is Unix seconds; relative forms count back from
+ * it. ISO 8601 without a zone is read as UTC, so a command gives the same answer on every machine.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseTime = (flag: string, input: string, now: number): Either.Either<number, TimeParseError> => {
+  const value = input.trim()
+  const fail = () => Either.left(new TimeParseError({ flag, value: input, expected: timeExpected }))
+  if (value === "") return fail()
+  if (value.toLowerCase() === "now") return Either.right(Math.floor(now))
+  if (/^\d+$/.test(value)) {
+    const n = Number(value)
+    // 13 digits is a Unix millisecond stamp (what TRTC's own event times are in).
+    return Either.right(value.length >= 13 ? Math.floor(n / 1000) : n)
+  }
+  const relative = relativePattern.exec(value)
+  if (relative !== null) {
+    const seconds = Number(relative[1]) * unitSeconds[relative[2].toLowerCase()]
+    return Either.right(Math.floor(now - seconds))
+  }
+  if (isoPattern.test(value)) {
+    const normalized = value.replace(" ", "T")
+    const withZone = normalized.length === 10 || hasZone.test(normalized) ? normalized : `${normalized}Z`
+    const ms = Date.parse(withZone)
+    if (Number.isFinite(ms)) return Either.right(Math.floor(ms / 1000))
+  }
+  return fail()
+}
+
+/**
+ * Parses a duration (`500ms`, `30s`, `5m`, `2h`, `14d`, `1w`; a bare number is seconds) to
+ * milliseconds.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseDuration = (flag: string, input: string): Either.Either<number, TimeParseError> => {
+  const match = durationPattern.exec(input.trim())
+  if (match === null) {
+    return Either.left(
+      new TimeParseError({ flag, value: input, expected: "a duration (like 500ms, 30s, 5m, 2h, 14d)" })
+    )
+  }
+  const n = Number(match[1])
+  const unit = (match[2] ?? "s").toLowerCase()
+  return Either.right(unit === "ms" ? n : n * unitSeconds[unit] * 1000)
+}
+
+/**
+ * A half-open query period in Unix seconds.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Period {
+  readonly startTime: number
+  readonly endTime: number
+}
+
+/**
+ * What the user typed for a period.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PeriodInput {
+  readonly start: Option.Option<string>
+  readonly end: Option.Option<string>
+  readonly since?: Option.Option<string> | undefined
+}
+
+/**
+ * Resolves `--start/--end/--since` against `now` (Unix seconds). Without a start the period is
+ * `defaultSpanSeconds` long; a start older than the retention window is clamped to it (with a
+ * note), and a period that ends before retention begins is an error.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const resolvePeriod = (
+  input: PeriodInput,
+  options: { readonly now: number; readonly defaultSpanSeconds: number; readonly retentionDays: number }
+): Either.Either<{ readonly period: Period; readonly notes: ReadonlyArray<string> }, TimeParseError | PeriodError> =>
+  Either.gen(function*() {
+    const now = Math.floor(options.now)
+    const since = input.since ?? Option.none()
+    if (Option.isSome(since) && Option.isSome(input.start)) {
+      return yield* Either.left(
+        new PeriodError({ problem: "--since and --start both given", fix: "use one of them" })
+      )
+    }
+    const end = Option.isSome(input.end) ? yield* parseTime("--end", input.end.value, now) : now
+    let start: number
+    if (Option.isSome(since)) {
+      const ms = yield* parseDuration("--since", since.value)
+      start = Math.floor(end - ms / 1000)
+    } else if (Option.isSome(input.start)) {
+      start = yield* parseTime("--start", input.start.value, now)
+    } else {
+      start = end - options.defaultSpanSeconds
+    }
+    if (end <= start) {
+      return yield* Either.left(
+        new PeriodError({
+          problem: `--end (${iso(end)}) is not after --start (${iso(start)})`,
+          fix: "give an end later than the start"
+        })
+      )
+    }
+    const retentionStart = now - options.retentionDays * 86400
+    if (end <= retentionStart) {
+      return yield* Either.left(
+        new PeriodError({
+          problem: `the period ends ${iso(end)}, before TRTC's ${options.retentionDays}-day retention begins (${
+            iso(retentionStart)
+          })`,
+          fix: `query within the last ${options.retentionDays} days`
+        })
+      )
+    }
+    const notes: Array<string> = []
+    if (start < retentionStart) {
+      notes.push(`note: start ${iso(start)} is older than the ${options.retentionDays}-day retention; using ${
+        iso(retentionStart + 60)
+      }`)
+      // A minute of margin so the request is still inside retention when it reaches the server.
+      start = retentionStart + 60
+    }
+    return { period: { startTime: start, endTime: Math.min(end, now) > start ? Math.min(end, now) : end }, notes }
+  })
+
+/**
+ * Unix seconds as ISO 8601 UTC without milliseconds.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const iso = (seconds: number): string => new Date(seconds * 1000).toISOString().replace(".000Z", "Z")

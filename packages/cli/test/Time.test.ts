@@ -1,0 +1,101 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Time from "../src/Time.js"
+
+const now = 1_764_000_000 // 2025-11-24T16:00:00Z
+
+const ok = <A, E>(e: Either.Either<A, E>): A => {
+  if (Either.isLeft(e)) throw new Error(`expected Right, got ${String(e.left)}`)
+  return e.right
+}
+
+describe("Time.parseTime", () => {
+  it("reads epoch seconds and milliseconds", () => {
+    assert.strictEqual(ok(Time.parseTime("--start", "1715990000", now)), 1715990000)
+    assert.strictEqual(ok(Time.parseTime("--start", "1715990000123", now)), 1715990000)
+  })
+
+  it("reads ISO 8601 with and without a zone (no zone = UTC)", () => {
+    assert.strictEqual(ok(Time.parseTime("--start", "2024-05-18T00:00:00Z", now)), 1715990400)
+    assert.strictEqual(ok(Time.parseTime("--start", "2024-05-18T00:00:00", now)), 1715990400)
+    assert.strictEqual(ok(Time.parseTime("--start", "2024-05-18T08:00:00+08:00", now)), 1715990400)
+    assert.strictEqual(ok(Time.parseTime("--start", "2024-05-18", now)), 1715990400)
+    assert.strictEqual(ok(Time.parseTime("--start", "2024-05-18 00:00:30.5Z", now)), 1715990430)
+  })
+
+  it("reads relative times as ago", () => {
+    assert.strictEqual(ok(Time.parseTime("--start", "30m", now)), now - 1800)
+    assert.strictEqual(ok(Time.parseTime("--start", "2h", now)), now - 7200)
+    assert.strictEqual(ok(Time.parseTime("--start", "14d", now)), now - 14 * 86400)
+    assert.strictEqual(ok(Time.parseTime("--start", "2h ago", now)), now - 7200)
+    assert.strictEqual(ok(Time.parseTime("--start", "-45s", now)), now - 45)
+    assert.strictEqual(ok(Time.parseTime("--end", "now", now)), now)
+  })
+
+  it("fails with the flag and the value", () => {
+    for (const bad of ["yesterday", "", "2024-13-45T00:00:00Z", "12x", "2h later"]) {
+      const result = Time.parseTime("--start", bad, now)
+      assert.isTrue(Either.isLeft(result), bad)
+      if (Either.isLeft(result)) {
+        assert.strictEqual(result.left._tag, "TimeParseError")
+        assert.include(result.left.message, "--start")
+        assert.include(result.left.message, JSON.stringify(bad))
+      }
+    }
+  })
+})
+
+describe("Time.parseDuration", () => {
+  it("reads units to milliseconds", () => {
+    assert.strictEqual(ok(Time.parseDuration("--timeout", "500ms")), 500)
+    assert.strictEqual(ok(Time.parseDuration("--timeout", "30s")), 30_000)
+    assert.strictEqual(ok(Time.parseDuration("--timeout", "30")), 30_000)
+    assert.strictEqual(ok(Time.parseDuration("--since", "14d")), 14 * 86_400_000)
+    assert.strictEqual(ok(Time.parseDuration("--since", "2h")), 7_200_000)
+  })
+
+  it("fails naming the flag", () => {
+    const result = Time.parseDuration("--timeout", "soon")
+    assert.isTrue(Either.isLeft(result))
+    if (Either.isLeft(result)) assert.include(result.left.message, "--timeout")
+  })
+})
+
+describe("Time.resolvePeriod", () => {
+  const options = { now, defaultSpanSeconds: 86400, retentionDays: 14 }
+  const none = Option.none<string>()
+
+  it("defaults to the last span", () => {
+    const r = ok(Time.resolvePeriod({ start: none, end: none }, options))
+    assert.deepStrictEqual(r.period, { startTime: now - 86400, endTime: now })
+  })
+
+  it("--since counts back from the end", () => {
+    const r = ok(Time.resolvePeriod({ start: none, end: none, since: Option.some("2h") }, options))
+    assert.deepStrictEqual(r.period, { startTime: now - 7200, endTime: now })
+  })
+
+  it("rejects end before start, naming both", () => {
+    const r = Time.resolvePeriod({ start: Option.some("1h"), end: Option.some("2h") }, options)
+    assert.isTrue(Either.isLeft(r))
+    if (Either.isLeft(r)) {
+      assert.strictEqual(r.left._tag, "PeriodError")
+      assert.include(r.left.message, "--end")
+    }
+  })
+
+  it("rejects a period entirely beyond retention and clamps a start beyond it", () => {
+    const beyond = Time.resolvePeriod({ start: Option.some("30d"), end: Option.some("20d") }, options)
+    assert.isTrue(Either.isLeft(beyond))
+    if (Either.isLeft(beyond)) assert.include(beyond.left.message, "retention")
+    const clamped = ok(Time.resolvePeriod({ start: Option.some("20d"), end: none }, options))
+    assert.strictEqual(clamped.period.startTime, now - 14 * 86400 + 60)
+    assert.strictEqual(clamped.notes.length, 1)
+  })
+
+  it("rejects --since with --start", () => {
+    const r = Time.resolvePeriod({ start: Option.some("1h"), end: none, since: Option.some("2h") }, options)
+    assert.isTrue(Either.isLeft(r))
+  })
+})
