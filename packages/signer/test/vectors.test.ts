@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Redacted from "effect/Redacted"
 import { readFileSync } from "node:fs"
 import * as Tc3 from "../src/Tc3.js"
+import * as V1 from "../src/V1.js"
 
 interface Tc3Vector {
   readonly id: string
@@ -45,5 +46,36 @@ describe("TC3 vectors from the official SDK", () => {
     expect(signed.signedHeaders).toBe(v.signedHeaders)
     expect(signed.signature).toBe(v.signature)
     expect(signed.authorization).toBe(v.authorization)
+  })
+})
+
+interface V1Vector {
+  readonly id: string
+  readonly method: string
+  readonly endpoint: string
+  readonly secretKey: string
+  readonly signMethod: V1.SignatureMethod
+  readonly params: Readonly<Record<string, string | number>>
+  readonly stringToSign: string
+  readonly signature: string
+}
+
+const v1Path = process.env["V1_VECTORS"] ?? new URL("../../../../shared/vectors/v1.json", import.meta.url).pathname
+const v1Vectors = JSON.parse(readFileSync(v1Path, "utf8")) as ReadonlyArray<V1Vector>
+
+describe("v1 vectors", () => {
+  it("has vectors to check", () => {
+    expect(v1Vectors.length).toBeGreaterThan(0)
+  })
+  it.each(v1Vectors.map((v) => [v.id, v] as const))("%s", (_id, v) => {
+    const signed = V1.sign({
+      method: v.method,
+      host: v.endpoint,
+      params: v.params,
+      secretKey: Redacted.make(v.secretKey),
+      signatureMethod: v.signMethod
+    })
+    expect(signed.stringToSign).toBe(v.stringToSign)
+    expect(signed.signature).toBe(v.signature)
   })
 })
