@@ -1,0 +1,271 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as fc from "effect/FastCheck"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import * as DataSet from "../src/DataSet.js"
+
+const anchor = 1764028800 // 2025-11-25T00:00:00Z
+const small = DataSet.generate({ seed: 7, anchor, roomsPerApp: 12 })
+const multi = DataSet.generate({ seed: 99, anchor: anchor + 12345, apps: [1400000001, 1400000002], roomsPerApp: { min: 6, max: 10 }, usersPerRoom: { min: 1, max: 8 } })
+
+/**
+ * Every (EventId, ParamOne) pair of the SDK and WebRTC tables of the reference (§5.1, §5.2);
+ * `"any"` where the first parameter is a value (width, frame rate, bitrate, frame count).
+ */
+const known: ReadonlyMap<number, ReadonlyArray<number> | "any"> = new Map<number, ReadonlyArray<number> | "any">([
+  [1001, [0, 1]],
+  [1002, [0, 1]],
+  [1003, [0, 1, 2, 3, 4, 5]],
+  [2001, [0, 1]],
+  [2002, [1, 2, 3, 4, 5]],
+  [3001, [0, 1, 2, 3]],
+  [3002, [0, 1]],
+  [3003, [10, 11]],
+  [3004, [0, 1]],
+  [4001, [0, 1]],
+  [4002, [0, 1]],
+  [4003, "any"],
+  [4004, [0, 1]],
+  [4005, [0, 1]],
+  [4006, [0, 1]],
+  [4007, "any"],
+  [4008, "any"],
+  [4009, "any"],
+  [4010, [1]],
+  [4011, [-1]],
+  [4012, [-1]],
+  [4013, "any"],
+  [4014, [0, 1]],
+  [4015, [0, 1]],
+  [5001, [-1]],
+  [5002, [0, 1]],
+  [5003, [0, 1]],
+  [5004, [-1]],
+  [5005, [-1]],
+  [5006, [-1]],
+  [5007, [-1]],
+  [5008, [0, 1]],
+  [5009, [-1]],
+  [6001, [1, 2, 101, 102]],
+  [7000, [0, 1]],
+  [7001, [0, 1, 2]],
+  ...[36864, ...Array.from({ length: 26 }, (_, i) => 32768 + i)].map((id) => [id, [-1]] as const)
+])
+
+const allRooms = (ds: DataSet.DataSet) => ds.apps.flatMap((app) => app.rooms.map((room) => ({ app, room })))
+
+const checkInvariants = (ds: DataSet.DataSet): void => {
+  const windowStart = ds.anchor - 14 * 86400
+  for (const { app, room } of allRooms(ds)) {
+    assert.strictEqual(room.commId, `${app.sdkAppId}_${room.roomId}_${room.createTime}`)
+    assert.deepStrictEqual(DataSet.parseCommId(room.commId), { sdkAppId: app.sdkAppId, roomId: room.roomId, createTime: room.createTime })
+    assert.isTrue(room.createTime >= windowStart && room.destroyTime <= ds.anchor, `${room.commId} inside the retention window`)
+    assert.isTrue(room.createTime <= room.destroyTime)
+    if (!room.isFinished) assert.strictEqual(room.destroyTime, ds.anchor)
+    assert.isTrue(room.sessions.length > 0)
+    assert.strictEqual(room.sessions[0]!.userId, room.creatorUserId)
+    assert.strictEqual(room.sessions[0]!.joinTs, room.createTime)
+    assert.strictEqual(Math.max(...room.sessions.map((s) => s.leaveTs)), room.destroyTime)
+    const byUser = new Map<string, Array<DataSet.Session>>()
+    for (const session of room.sessions) {
+      assert.isTrue(session.joinTs >= room.createTime && session.leaveTs <= room.destroyTime, "session inside its room")
+      assert.isTrue(session.joinTs < session.leaveTs)
+      if (!session.finished) assert.strictEqual(session.leaveTs, ds.anchor)
+      byUser.set(session.userId, [...(byUser.get(session.userId) ?? []), session])
+      const present = new Set(room.sessions.map((s) => s.userId))
+      let previous = -Infinity
+      for (const event of session.events) {
+        assert.isTrue(event.timeMs >= session.joinTs * 1000 && event.timeMs <= session.leaveTs * 1000, "event inside its session")
+        assert.isTrue(event.timeMs >= previous, "events sorted by time")
+        previous = event.timeMs
+        const params = known.get(event.eventId)
+        assert.isDefined(params, `event id ${event.eventId} is in the reference tables`)
+        if (params !== "any") assert.include(params, event.paramOne, `ParamOne of ${event.eventId}`)
+        assert.include([0, 2, 3, 7], event.type)
+        assert.isTrue(present.has(event.peerId), "PeerId is a user of the call")
+        if (event.peerId !== session.userId) assert.notStrictEqual(event.eventId, 5001, "own events carry the own id")
+      }
+    }
+    for (const sessions of byUser.values()) {
+      for (let i = 1; i < sessions.length; i++) assert.isTrue(sessions[i]!.joinTs > sessions[i - 1]!.leaveTs, "one user's sessions never overlap")
+    }
+  }
+}
+
+describe("DataSet.generate", () => {
+  it("is deterministic: same seed and anchor give byte-identical JSON", () => {
+    const a = DataSet.toJson(DataSet.generate({ seed: 7, anchor, roomsPerApp: 12 }))
+    const b = DataSet.toJson(DataSet.generate({ seed: 7, anchor, roomsPerApp: 12 }))
+    assert.strictEqual(a, b)
+    assert.strictEqual(a, DataSet.toJson(small))
+  })
+
+  it("differs for a different seed or anchor", () => {
+    const json = DataSet.toJson(small)
+    assert.notStrictEqual(DataSet.toJson(DataSet.generate({ seed: 8, anchor, roomsPerApp: 12 })), json)
+    assert.notStrictEqual(DataSet.toJson(DataSet.generate({ seed: 7, anchor: anchor + 1, roomsPerApp: 12 })), json)
+  })
+
+  it("keeps every call, session and event nested in time, with known event ids", () => {
+    checkInvariants(small)
+    checkInvariants(multi)
+  })
+
+  it("has the cases clients must cope with", () => {
+    const rooms = allRooms(small).map(({ room }) => room)
+    assert.isTrue(rooms.some((r) => r.destroyTime - r.createTime > 4 * 3600), "a call longer than 4 h")
+    assert.isTrue(rooms.some((r) => Math.floor(r.createTime / 86400) !== Math.floor(r.destroyTime / 86400)), "a call over a UTC midnight")
+    assert.isTrue(rooms.some((r) => /[^\u0020-\u007e]/.test(r.roomId)), "a unicode room id")
+    assert.isTrue(rooms.some((r) => /^\d+$/.test(r.roomId)), "a numeric room id")
+    assert.isTrue(rooms.some((r) => r.roomId.includes("_")), "a room id with underscores")
+    assert.isTrue(rooms.some((r) => !r.isFinished && r.sessions.some((s) => !s.finished)), "a call still running")
+    assert.isTrue(rooms.some((r) => new Set(r.sessions.map((s) => s.userId)).size < r.sessions.length), "a user who rejoins")
+    const events = rooms.flatMap((r) => r.sessions.flatMap((s) => s.events))
+    const ids = new Set(events.map((e) => e.eventId))
+    for (const id of [5001, 5002, 5003, 5004, 5006, 5007, 5008, 5009, 3001, 4001, 4003, 4006, 4008, 4009, 1003, 32788, 32789]) {
+      assert.isTrue(ids.has(id), `event ${id} appears`)
+    }
+    assert.isTrue(events.some((e) => e.type === 2) && events.some((e) => e.type === 0) && events.some((e) => e.type === 3))
+    // Downstream events name the remote user.
+    assert.isTrue(rooms.some((r) => r.sessions.some((s) => s.events.some((e) => e.eventId === 5006 && e.peerId !== s.userId))))
+  })
+
+  it("spreads apps and honours the app list", () => {
+    assert.deepStrictEqual(multi.apps.map((a) => a.sdkAppId), [1400000001, 1400000002])
+    for (const app of multi.apps) assert.isTrue(app.rooms.length >= 6 && app.rooms.length <= 10)
+    assert.deepStrictEqual(DataSet.generate({ seed: 1, anchor, roomsPerApp: 0 }).apps, [{ sdkAppId: 1400000001, rooms: [] }])
+  })
+
+  it.prop("holds its invariants for any seed and anchor", [fc.nat(), fc.integer({ min: 1_600_000_000, max: 1_900_000_000 }), fc.integer({ min: 1, max: 6 })], ([seed, at, rooms]) => {
+    checkInvariants(DataSet.generate({ seed, anchor: at, roomsPerApp: rooms, usersPerRoom: { min: 1, max: 4 }, retentionDays: 7 }))
+  }, { fastCheck: { numRuns: 25 } })
+
+  it("generateLazy serialises to the same bytes", () => {
+    const lazy = DataSet.generateLazy({ seed: 7, anchor, roomsPerApp: 12 })
+    assert.strictEqual(DataSet.toJson(lazy), DataSet.toJson(small))
+    assert.strictEqual([...DataSet.toJsonChunks(lazy)].join(""), DataSet.toJson(small))
+    assert.deepStrictEqual(DataSet.stats(lazy), DataSet.stats(small))
+  })
+})
+
+describe("DataSet JSON", () => {
+  it("round-trips through fromJson", () => {
+    const back = DataSet.fromJson(DataSet.toJson(multi))
+    assert.isTrue(Either.isRight(back))
+    if (Either.isRight(back)) assert.strictEqual(DataSet.toJson(back.right), DataSet.toJson(multi))
+  })
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures poke at raw JSON
+  const broken = (mutate: (ds: any) => void): DataSet.DataSetError => {
+    const ds = JSON.parse(DataSet.toJson(small))
+    mutate(ds)
+    const result = DataSet.fromJson(JSON.stringify(ds), "fixture.json")
+    assert.isTrue(Either.isLeft(result))
+    return Either.getLeft(result).pipe((o) => (o._tag === "Some" ? o.value : assert.fail("expected an error")))
+  }
+
+  it("names the bad field", () => {
+    const e1 = broken((ds) => (ds.apps[0].rooms[1].sessions[0].events[2].timeMs = "soon"))
+    assert.strictEqual(e1._tag, "DataSetError")
+    assert.strictEqual(e1.source, "fixture.json")
+    assert.strictEqual(e1.field, "apps[0].rooms[1].sessions[0].events[2].timeMs")
+    assert.include(e1.message, "fixture.json")
+    const e2 = broken((ds) => delete ds.apps[0].rooms[0].commId)
+    assert.strictEqual(e2.field, "apps[0].rooms[0].commId")
+    const e3 = broken((ds) => (ds.apps[0].rooms[2].commId = "1400000001_x_1"))
+    assert.strictEqual(e3.field, "apps[0].rooms[2].commId")
+    assert.include(e3.problem, "SdkAppId_RoomId_CreateTime")
+    const e4 = broken((ds) => (ds.apps[0].rooms[0].sessions[0].events[0].timeMs = 1))
+    assert.strictEqual(e4.field, "apps[0].rooms[0].sessions[0].events[0].timeMs")
+    assert.include(e4.problem, "outside its session")
+    const e5 = broken((ds) => (ds.apps[0].rooms[0].sessions[0].joinTs = ds.apps[0].rooms[0].createTime - 10))
+    assert.strictEqual(e5.field, "apps[0].rooms[0].sessions[0]")
+  })
+
+  it("rejects text that is not JSON", () => {
+    const result = DataSet.fromJson("{nope", "bad.json")
+    assert.isTrue(Either.isLeft(result) && result.left.problem.startsWith("is not valid JSON"))
+  })
+
+  it("sorts events of a hand-written file", () => {
+    const ds = JSON.parse(DataSet.toJson(small))
+    ds.apps[0].rooms[0].sessions[0].events.reverse()
+    const result = DataSet.fromJson(JSON.stringify(ds))
+    assert.isTrue(Either.isRight(result))
+    if (Either.isRight(result)) assert.strictEqual(DataSet.toJson(result.right), DataSet.toJson(small))
+  })
+
+  it.effect("loads a file and fails typed on a missing one", () =>
+    Effect.gen(function*() {
+      const dir = mkdtempSync(join(tmpdir(), "dataset-"))
+      const file = join(dir, "data.json")
+      writeFileSync(file, DataSet.toJson(small))
+      const loaded = yield* DataSet.load(file)
+      assert.strictEqual(DataSet.toJson(loaded), DataSet.toJson(small))
+      const error = yield* Effect.flip(DataSet.load(join(dir, "missing.json")))
+      assert.strictEqual(error._tag, "DataSetError")
+      assert.include(error.problem, "cannot be read")
+    }))
+})
+
+describe("DataSet lookups", () => {
+  const app = small.apps[0]!
+  const naiveRooms = (from: number, to: number) => app.rooms.filter((r) => r.createTime <= to && r.destroyTime >= from)
+
+  it.prop("roomsInWindow agrees with a linear scan", [fc.integer({ min: anchor - 15 * 86400, max: anchor + 3600 }), fc.integer({ min: 0, max: 2 * 86400 })], ([from, span]) => {
+    const got = DataSet.roomsInWindow(small, app.sdkAppId, from, from + span).map((r) => r.commId)
+    const want = naiveRooms(from, from + span).map((r) => r.commId)
+    assert.deepStrictEqual(got, want)
+    const created = DataSet.roomsInWindow(small, app.sdkAppId, from, from + span, { mode: "created" }).map((r) => r.commId)
+    assert.deepStrictEqual(created, app.rooms.filter((r) => r.createTime >= from && r.createTime <= from + span).map((r) => r.commId))
+  })
+
+  it("finds rooms by CommId and room id, and nothing for another app", () => {
+    const room = app.rooms[3]!
+    assert.strictEqual(DataSet.findRoom(small, room.commId), room)
+    assert.strictEqual(DataSet.findRoom(small, room.commId, app.sdkAppId), room)
+    assert.isUndefined(DataSet.findRoom(small, room.commId, 1400000002))
+    assert.deepStrictEqual(DataSet.roomsInWindow(small, app.sdkAppId, room.createTime, room.createTime, { roomId: room.roomId }), [room])
+    assert.deepStrictEqual(DataSet.roomsInWindow(small, 1, 0, anchor), [])
+  })
+
+  it("finds sessions, users and events in a window", () => {
+    const room = app.rooms.find((r) => new Set(r.sessions.map((s) => s.userId)).size < r.sessions.length)!
+    const mid = Math.floor((room.createTime + room.destroyTime) / 2)
+    const sessions = DataSet.sessionsInWindow(room, mid, mid + 60)
+    assert.deepStrictEqual(sessions, room.sessions.filter((s) => s.joinTs <= mid + 60 && s.leaveTs >= mid))
+    const rejoiner = room.sessions.find((s, i) => room.sessions.findIndex((o) => o.userId === s.userId) !== i)!.userId
+    assert.isTrue(DataSet.sessionsOf(room, rejoiner).length >= 2)
+    assert.strictEqual(DataSet.usersInWindow(room, room.createTime, room.destroyTime).length, new Set(room.sessions.map((s) => s.userId)).size)
+    const all = DataSet.userEvents(room, rejoiner)
+    assert.deepStrictEqual(all, DataSet.sessionsOf(room, rejoiner).flatMap((s) => s.events))
+    const fromMs = all[Math.floor(all.length / 3)]!.timeMs
+    const toMs = all[Math.floor((2 * all.length) / 3)]!.timeMs
+    assert.deepStrictEqual(DataSet.userEvents(room, rejoiner, fromMs, toMs), all.filter((e) => e.timeMs >= fromMs && e.timeMs <= toMs))
+    const lists = DataSet.eventLists(all)
+    assert.strictEqual(lists.reduce((n, l) => n + l.content.length, 0), all.length)
+    assert.strictEqual(lists[0]!.peerId, rejoiner)
+  })
+})
+
+describe("DataSet quality", () => {
+  const room = small.apps[0]!.rooms[0]!
+  const user = room.sessions[0]!.userId
+
+  it("gives a deterministic sample every 2 s while the user is in the call", () => {
+    const series = DataSet.qualitySeries(small, room, user, "rtt", room.createTime, room.createTime + 100)
+    assert.isTrue(series.length >= 45 && series.length <= 51)
+    for (let i = 1; i < series.length; i++) assert.strictEqual(series[i]!.time - series[i - 1]!.time, 2)
+    assert.deepStrictEqual(series, DataSet.qualitySeries(DataSet.generate({ seed: 7, anchor, roomsPerApp: 12 }), room, user, "rtt", room.createTime, room.createTime + 100))
+    for (const point of series) {
+      assert.strictEqual(point.value, DataSet.quality(small, room, user, "rtt", point.time))
+      assert.isTrue(point.value >= 0)
+    }
+    assert.deepStrictEqual(DataSet.qualitySeries(small, room, "nobody", "rtt", room.createTime, room.destroyTime), [])
+    assert.include(DataSet.qualityDataTypes, "bigvCapFps")
+    assert.strictEqual(DataSet.qualityDataTypes.length, 17)
+  })
+})
