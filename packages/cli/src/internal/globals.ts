@@ -1,0 +1,151 @@
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import { UsageError } from "../CliError.js"
+import * as Output from "../Output.js"
+import * as Time from "../Time.js"
+
+const invalid = (text: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(text)))
+
+/** An integer flag whose error names the flag and the value. */
+export const integer = (name: string): Options.Options<number> =>
+  Options.text(name).pipe(
+    Options.withPseudoName("integer"),
+    Options.mapEffect((s) =>
+      /^-?\d+$/.test(s.trim()) && Number.isSafeInteger(Number(s))
+        ? Effect.succeed(Number(s))
+        : invalid(`--${name}: ${JSON.stringify(s)} is not an integer`))
+  )
+
+/** A choice flag whose error names the flag, the value and the choices. */
+export const choice = <const A extends string>(name: string, choices: ReadonlyArray<A>): Options.Options<A> =>
+  Options.text(name).pipe(
+    Options.withPseudoName(choices.join("|")),
+    Options.mapEffect((s) =>
+      (choices as ReadonlyArray<string>).includes(s)
+        ? Effect.succeed(s as A)
+        : invalid(`--${name}: unknown value ${JSON.stringify(s)} (expected one of ${choices.join(", ")})`))
+  )
+
+/** The flags every API command accepts (issue 6: a contract other tools rely on). */
+export const globalOptions = {
+  endpoint: Options.text("endpoint").pipe(
+    Options.withDescription("API endpoint URL or host (or TRTC_ENDPOINT); http:// only for loopback"),
+    Options.optional
+  ),
+  region: Options.text("region").pipe(
+    Options.withDescription("region (or TENCENTCLOUD_REGION; default ap-guangzhou)"),
+    Options.optional
+  ),
+  profile: Options.text("profile").pipe(
+    Options.withDescription("credentials profile in ~/.tencentcloud/credentials or tccli"),
+    Options.optional
+  ),
+  format: choice("format", Output.formats).pipe(
+    Options.withDescription("output format (default: table on a terminal, ndjson otherwise)"),
+    Options.optional
+  ),
+  rps: integer("rps").pipe(
+    Options.withDescription("requests per second per action (default 20)"),
+    Options.withDefault(20)
+  ),
+  concurrency: integer("concurrency").pipe(
+    Options.withDescription("calls fetched at once (default 4)"),
+    Options.withDefault(4)
+  ),
+  timeout: Options.text("timeout").pipe(
+    Options.withDescription("timeout per request attempt, e.g. 10s (default 10s)"),
+    Options.optional
+  ),
+  verbose: Options.boolean("verbose").pipe(
+    Options.withDescription("log requests and retries on stderr (secrets redacted)")
+  )
+}
+
+/** What the global flags resolve to. */
+export interface Globals {
+  readonly endpoint: string | undefined
+  readonly region: string
+  readonly profile: string | undefined
+  readonly format: Output.Format
+  readonly rps: number
+  readonly concurrency: number
+  readonly timeoutMillis: number
+  readonly verbose: boolean
+}
+
+/** The raw parsed global flags. */
+export interface GlobalFlags {
+  readonly endpoint: Option.Option<string>
+  readonly region: Option.Option<string>
+  readonly profile: Option.Option<string>
+  readonly format: Option.Option<Output.Format>
+  readonly rps: number
+  readonly concurrency: number
+  readonly timeout: Option.Option<string>
+  readonly verbose: boolean
+}
+
+const loopbackHosts = new Set(["localhost", "127.0.0.1", "::1", "[::1]"])
+
+/** True for a host that never leaves the machine (plain http is allowed only there). */
+export const isLoopback = (hostname: string): boolean =>
+  loopbackHosts.has(hostname.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(hostname)
+
+/** Checks an endpoint: a URL (https, or http to loopback) or a bare host name. */
+export const checkEndpoint = (endpoint: string): Either.Either<string, UsageError> => {
+  const text = endpoint.trim()
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    return Either.left(new UsageError({ problem: `--endpoint: ${JSON.stringify(endpoint)} is not a URL` }))
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return Either.left(
+      new UsageError({ problem: `--endpoint: unsupported scheme ${url.protocol} in ${JSON.stringify(endpoint)}`, fix: "use https://" })
+    )
+  }
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    return Either.left(
+      new UsageError({
+        problem: `--endpoint: plain http to ${url.hostname} would send signed requests unencrypted`,
+        fix: "use https://, or http:// only to 127.0.0.1/localhost"
+      })
+    )
+  }
+  return Either.right(url.toString().replace(/\/$/, ""))
+}
+
+/** Resolves the global flags against the environment. */
+export const resolveGlobals = (
+  flags: GlobalFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  isTTY: boolean
+): Effect.Effect<Globals, UsageError | Time.TimeParseError> =>
+  Effect.gen(function*() {
+    const rawEndpoint = Option.getOrUndefined(flags.endpoint) ?? nonEmpty(env.TRTC_ENDPOINT)
+    const endpoint = rawEndpoint === undefined ? undefined : yield* checkEndpoint(rawEndpoint)
+    if (flags.rps < 1) return yield* new UsageError({ problem: `--rps: must be at least 1, got ${flags.rps}` })
+    if (flags.concurrency < 1) {
+      return yield* new UsageError({ problem: `--concurrency: must be at least 1, got ${flags.concurrency}` })
+    }
+    const timeoutMillis = Option.isSome(flags.timeout) ? yield* Time.parseDuration("--timeout", flags.timeout.value) : 10_000
+    if (timeoutMillis <= 0) return yield* new UsageError({ problem: "--timeout: must be positive" })
+    return {
+      endpoint,
+      region: Option.getOrUndefined(flags.region) ?? nonEmpty(env.TENCENTCLOUD_REGION) ?? "ap-guangzhou",
+      profile: Option.getOrUndefined(flags.profile) ?? nonEmpty(env.TENCENTCLOUD_PROFILE),
+      format: Option.getOrElse(flags.format, () => Output.defaultFormat(isTTY)),
+      rps: flags.rps,
+      concurrency: flags.concurrency,
+      timeoutMillis,
+      verbose: flags.verbose
+    }
+  })
+
+const nonEmpty = (s: string | undefined) => s === undefined || s.trim() === "" ? undefined : s.trim()
