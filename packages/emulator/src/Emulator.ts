@@ -1,0 +1,222 @@
+/**
+ * A local TRTC API 3.0 server over real HTTP: TC3 and v1 signatures, common parameters, the
+ * four Call Quality Monitoring actions with their limits and error codes, a per-action rate
+ * limit, fault injection and admin endpoints. Used by tests, demos and the `trtc emulator`
+ * command.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import type { DataSetShape } from "./internal/model.js"
+import * as Server from "./internal/server.js"
+
+/**
+ * The credential every emulator accepts unless told otherwise. It is public: it opens nothing
+ * but a local emulator.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultCredential: { readonly secretId: string; readonly secretKey: string } = {
+  secretId: "AKIDEMULATOR0000000000000000000000000",
+  secretKey: "emulatorSecretKey000000000000000"
+}
+
+/**
+ * The SdkAppId of the default data set's first application.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultSdkAppId = 1400000001
+
+/**
+ * A credential as configured: the secret key and the optional token as text or `Redacted`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CredentialInput {
+  readonly secretId: string
+  readonly secretKey: string | Redacted.Redacted<string>
+  /** When set, requests signed with this SecretId must send it as `X-TC-Token`. */
+  readonly token?: string | Redacted.Redacted<string> | undefined
+}
+
+/**
+ * A credential the emulator accepts (the shape of `@effect-trtc/signer/Credentials`'
+ * `Credential`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Credential {
+  readonly secretId: string
+  readonly secretKey: Redacted.Redacted<string>
+  readonly token: Option.Option<Redacted.Redacted<string>>
+}
+
+/**
+ * The data the emulator serves: the shape of `DataSet` (plain JSON).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DataSet = DataSetShape
+
+/**
+ * One entry of the request log. It never holds a header, a signature, a key or a token.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type LogEntry = Server.LogEntry
+
+/**
+ * How to run an emulator. Every field is optional.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Interface to bind; default `127.0.0.1`. */
+  readonly host?: string | undefined
+  /** Port; default 0 = a free port. */
+  readonly port?: number | undefined
+  /** Accepted credentials; default `[defaultCredential]`. */
+  readonly credentials?: ReadonlyArray<CredentialInput> | undefined
+  /** The data to serve. Without it one is generated from `seed` around the clock's "now". */
+  readonly dataSet?: DataSet | undefined
+  /** Seed of the generated data set (default 1). */
+  readonly seed?: number | undefined
+  /** Number of applications of the generated data set (default 1: `1400000001`). */
+  readonly apps?: number | undefined
+  /** Rooms per application of the generated data set. */
+  readonly roomsPerApp?: number | undefined
+  /** Requests per second per action, in any 1-second sliding window; 0 = no limit (default 20). */
+  readonly rps?: number | undefined
+  /** The plan's retention window (default 14). A start older than it is refused. */
+  readonly retentionDays?: 7 | 14 | undefined
+  /** Above this many events `DescribeUserEvent` answers `ResponseSizeLimitExceeded` (default 10,000). */
+  readonly maxEventsPerResponse?: number | undefined
+  /** What `Total` counts: the entries of this page (default; the CN docs) or all matches. */
+  readonly total?: "page" | "grand" | undefined
+  /** Fault rules (see `Faults`). */
+  readonly faults?: ReadonlyArray<unknown> | undefined
+  /** Seconds added to the wall clock: the emulator's "now" is `Date.now()` plus this. */
+  readonly clockOffsetSeconds?: number | undefined
+  /** How many requests the log keeps (the most recent; default 10,000). */
+  readonly logLimit?: number | undefined
+}
+
+/**
+ * A running emulator.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Instance {
+  /** `http://127.0.0.1:PORT`. */
+  readonly url: string
+  readonly host: string
+  readonly port: number
+  /** `host:port`, as an SDK endpoint. */
+  readonly endpoint: string
+  readonly credentials: ReadonlyArray<Credential>
+  /** The first of `credentials`. */
+  readonly credential: Credential
+  readonly dataSet: DataSet
+  /** The emulator's clock, Unix milliseconds. */
+  readonly now: Effect.Effect<number>
+  /** The request log, oldest first. */
+  readonly requests: Effect.Effect<ReadonlyArray<LogEntry>>
+  /** Clears the log, the rate-limit windows and fault counters, and restores clock and rules. */
+  readonly reset: Effect.Effect<void>
+  /** Sets the clock offset (seconds added to the wall clock). */
+  readonly setClockOffset: (seconds: number) => Effect.Effect<void>
+  /** Moves the clock by some seconds. */
+  readonly advanceClock: (seconds: number) => Effect.Effect<void>
+  /** Replaces the fault rules (their counters start afresh). */
+  readonly setFaults: (rules: ReadonlyArray<unknown>) => Effect.Effect<void>
+}
+
+/**
+ * The running emulator as a service, for tests that share one.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Emulator extends Context.Tag("@effect-trtc/emulator/Emulator")<Emulator, Instance>() {}
+
+const toCredential = (input: CredentialInput): Credential => ({
+  secretId: input.secretId,
+  secretKey: typeof input.secretKey === "string" ? Redacted.make(input.secretKey) : input.secretKey,
+  token: input.token === undefined || input.token === ""
+    ? Option.none()
+    : Option.some(typeof input.token === "string" ? Redacted.make(input.token) : input.token)
+})
+
+const emptyDataSet = (anchor: number): DataSet => ({ seed: 0, anchor, apps: [{ sdkAppId: defaultSdkAppId, rooms: [] }] })
+
+// A fault decider that never fires: the stand-in until fault rules are wired.
+const noFaults = (_rules: ReadonlyArray<unknown>): Server.FaultDecider => ({ decide: () => undefined })
+
+/**
+ * Starts an emulator for the life of the scope.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<Instance, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const credentials = (options.credentials ?? [defaultCredential]).map(toCredential)
+    const clockOffsetSeconds = options.clockOffsetSeconds ?? 0
+    const anchor = Math.floor(Date.now() / 1000 + clockOffsetSeconds)
+    const dataSet = options.dataSet ?? emptyDataSet(anchor)
+    const server = yield* Effect.acquireRelease(
+      Effect.promise(() =>
+        Server.startServer({
+          host: options.host ?? "127.0.0.1",
+          port: options.port ?? 0,
+          credentials,
+          dataSet,
+          rps: options.rps ?? 20,
+          retentionDays: options.retentionDays ?? 14,
+          maxEventsPerResponse: options.maxEventsPerResponse ?? 10_000,
+          total: options.total ?? "page",
+          clockOffsetSeconds,
+          faults: options.faults ?? [],
+          makeFaults: noFaults,
+          logLimit: options.logLimit ?? 10_000
+        })),
+      (running) => Effect.promise(() => running.close())
+    )
+    return {
+      url: server.url,
+      host: server.host,
+      port: server.port,
+      endpoint: `${server.host.includes(":") ? `[${server.host}]` : server.host}:${server.port}`,
+      credentials,
+      credential: credentials[0]!,
+      dataSet,
+      now: Effect.sync(server.nowMillis),
+      requests: Effect.sync(server.requests),
+      reset: Effect.sync(server.reset),
+      setClockOffset: (seconds) => Effect.sync(() => server.setClockOffsetSeconds(seconds)),
+      advanceClock: (seconds) => Effect.sync(() => server.setClockOffsetSeconds(server.clockOffsetSeconds() + seconds)),
+      setFaults: (rules) => Effect.sync(() => server.setFaults(rules))
+    } satisfies Instance
+  })
+
+/**
+ * The emulator as a layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<Emulator> => Layer.scoped(Emulator, make(options))

@@ -1,0 +1,535 @@
+/**
+ * The HTTP server: protocol (TC3 and v1), common parameters, rate limit, faults, the four
+ * actions, the request log and the admin endpoints. Built directly on `node:http` with a
+ * synchronous request path, because the emulator must serve thousands of signed requests per
+ * second on a small machine.
+ *
+ * @internal
+ */
+import * as Tc3 from "@effect-trtc/signer/Tc3"
+import * as V1 from "@effect-trtc/signer/V1"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { randomUUID } from "node:crypto"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
+import { ApiFailure, apiFailure } from "./apiError.js"
+import type { DataSetShape } from "./model.js"
+import * as Params from "./params.js"
+import { makeSlidingWindow } from "./slidingWindow.js"
+import * as StoreModule from "./store.js"
+
+/** A credential the server accepts. */
+export interface ServerCredential {
+  readonly secretId: string
+  readonly secretKey: Redacted.Redacted<string>
+  readonly token: Option.Option<Redacted.Redacted<string>>
+}
+
+/** What a fault rule makes the server do to one request. */
+export type FaultEffect =
+  | { readonly _tag: "ApiError"; readonly code: string; readonly message: string | undefined }
+  | { readonly _tag: "HttpStatus"; readonly status: number }
+  | { readonly _tag: "Reset" }
+  | { readonly _tag: "Truncate" }
+  | { readonly _tag: "Latency"; readonly millis: number }
+
+/** The stateful decider made from fault rules (`Faults.make`). */
+export interface FaultDecider {
+  readonly decide: (action: string) => unknown
+}
+
+/** One entry of the request log: never a header, a signature or a secret. */
+export interface LogEntry {
+  /** Unix milliseconds of the emulator clock when the request arrived. */
+  readonly time: number
+  readonly method: string
+  readonly action: string
+  /** HTTP status sent, 0 for a connection reset. */
+  readonly status: number
+  /** The error code, `undefined` on success. */
+  readonly code: string | undefined
+  readonly requestId: string
+  /** The business parameters as decoded (credentials and signature stripped). */
+  readonly params: unknown
+  /** The fault applied, if any. */
+  readonly fault: string | undefined
+}
+
+/** Everything the server needs. */
+export interface ServerConfig {
+  readonly host: string
+  readonly port: number
+  readonly credentials: ReadonlyArray<ServerCredential>
+  readonly dataSet: DataSetShape
+  readonly rps: number
+  readonly retentionDays: 7 | 14
+  readonly maxEventsPerResponse: number
+  readonly total: StoreModule.TotalMode
+  readonly clockOffsetSeconds: number
+  readonly faults: ReadonlyArray<unknown>
+  readonly makeFaults: (rules: ReadonlyArray<unknown>) => FaultDecider
+  readonly logLimit: number
+}
+
+/** A running server with its controls. */
+export interface RunningServer {
+  readonly host: string
+  readonly port: number
+  readonly url: string
+  readonly dataSet: () => DataSetShape
+  readonly nowMillis: () => number
+  readonly clockOffsetSeconds: () => number
+  readonly setClockOffsetSeconds: (seconds: number) => void
+  readonly requests: () => ReadonlyArray<LogEntry>
+  readonly faultRules: () => ReadonlyArray<unknown>
+  readonly setFaults: (rules: ReadonlyArray<unknown>) => void
+  readonly reset: () => void
+  readonly close: () => Promise<void>
+}
+
+const version = "2019-07-22"
+const regions = new Set(["ap-beijing", "ap-guangzhou", "ap-mumbai", "ap-singapore", "na-toronto"])
+const actionNames = new Set(["DescribeRoomInfo", "DescribeUserInfo", "DescribeCallDetailInfo", "DescribeUserEvent"])
+const languages = new Set(["zh-CN", "en-US"])
+const maxBodyBytes = 10 * 1024 * 1024
+const maxQueryBytes = 32 * 1024
+// Parameters of a v1 request that are protocol, not business; the secret-bearing ones must
+// never reach the log.
+const v1Common = new Set(["Action", "Version", "Region", "Timestamp", "Nonce", "SecretId", "Signature", "SignatureMethod", "Token", "Language", "RequestClient"])
+
+// Echoes of client input in messages stay short and printable.
+const quote = (text: string): string => {
+  const clean = text.replace(/[^\x20-\x7e]/g, "?")
+  return clean.length > 64 ? `${clean.slice(0, 64)}…` : clean
+}
+
+/** Reads a fault decision of any of the shapes the rules may use. */
+export const normalizeFault = (decision: unknown): FaultEffect | undefined => {
+  if (decision === undefined || decision === null || typeof decision !== "object") return undefined
+  const d = ("effect" in decision && typeof decision.effect === "object" && decision.effect !== null ? decision.effect : decision) as Record<string, unknown>
+  if (typeof d["apiError"] === "string") {
+    return { _tag: "ApiError", code: d["apiError"], message: typeof d["message"] === "string" ? d["message"] : undefined }
+  }
+  if (typeof d["apiError"] === "object" && d["apiError"] !== null) {
+    const e = d["apiError"] as Record<string, unknown>
+    if (typeof e["code"] === "string") return { _tag: "ApiError", code: e["code"], message: typeof e["message"] === "string" ? e["message"] : undefined }
+  }
+  if (typeof d["httpStatus"] === "number") return { _tag: "HttpStatus", status: d["httpStatus"] }
+  if (d["reset"] === true) return { _tag: "Reset" }
+  if (d["truncate"] === true) return { _tag: "Truncate" }
+  if (typeof d["latencyMs"] === "number") return { _tag: "Latency", millis: d["latencyMs"] }
+  if (typeof d["_tag"] === "string") {
+    switch (d["_tag"]) {
+      case "ApiError": return typeof d["code"] === "string" ? { _tag: "ApiError", code: d["code"], message: typeof d["message"] === "string" ? d["message"] : undefined } : undefined
+      case "HttpStatus": return typeof d["status"] === "number" ? { _tag: "HttpStatus", status: d["status"] } : undefined
+      case "Reset": return { _tag: "Reset" }
+      case "Truncate": return { _tag: "Truncate" }
+      case "Latency": return typeof d["millis"] === "number" ? { _tag: "Latency", millis: d["millis"] } : undefined
+    }
+  }
+  return undefined
+}
+
+const statusText = (status: number): string => Http.STATUS_CODES[status] ?? "Error"
+
+const htmlPage = (status: number): string =>
+  `<!DOCTYPE html>\n<html><head><title>${status} ${statusText(status)}</title></head><body><center><h1>${status} ${statusText(status)}</h1></center><hr><center>tencent-cloud-emulator</center></body></html>\n`
+
+/** One request on its way through the pipeline. */
+interface Exchange {
+  readonly req: Http.IncomingMessage
+  readonly res: Http.ServerResponse
+  readonly requestId: string
+  readonly time: number
+  readonly method: string
+  action: string
+  params: unknown
+  fault: string | undefined
+}
+
+/** Starts the server; resolves once it listens. */
+export const startServer = (config: ServerConfig): Promise<RunningServer> => {
+  const credentials = new Map(config.credentials.map((c) => [c.secretId, c]))
+  const lookup = (secretId: string) => Option.map(Option.fromNullable(credentials.get(secretId)), (c) => c.secretKey)
+  let clockOffsetSeconds = config.clockOffsetSeconds
+  const nowMillis = () => Date.now() + clockOffsetSeconds * 1000
+  const store = StoreModule.makeStore(config.dataSet)
+  const storeOptions: StoreModule.StoreOptions = { total: config.total, maxEventsPerResponse: config.maxEventsPerResponse }
+  const limiter = makeSlidingWindow(config.rps)
+  let faultRules = config.faults
+  let faults = config.makeFaults(faultRules)
+  let log: Array<LogEntry> = []
+  let logStart = 0
+
+  const record = (ex: Exchange, status: number, code: string | undefined) => {
+    const entry: LogEntry = { time: ex.time, method: ex.method, action: ex.action, status, code, requestId: ex.requestId, params: ex.params, fault: ex.fault }
+    // A bounded ring: a long benchmark must not grow memory.
+    if (log.length < config.logLimit) log.push(entry)
+    else {
+      log[logStart] = entry
+      logStart = (logStart + 1) % config.logLimit
+    }
+  }
+
+  const send = (ex: Exchange, body: string, code: string | undefined, truncate = false) => {
+    const bytes = Buffer.from(body, "utf8")
+    const sent = truncate ? bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))) : bytes
+    ex.res.writeHead(200, {
+      "Content-Type": "application/json",
+      "Content-Length": sent.length,
+      "X-TC-RequestId": ex.requestId
+    })
+    ex.res.end(sent)
+    record(ex, 200, code)
+  }
+
+  const sendError = (ex: Exchange, failure: ApiFailure) =>
+    send(ex, JSON.stringify({ Response: { Error: { Code: failure.code, Message: failure.message }, RequestId: ex.requestId } }), failure.code)
+
+  const sendSuccess = (ex: Exchange, payload: Record<string, unknown>, truncate: boolean) =>
+    send(ex, JSON.stringify({ Response: { ...payload, RequestId: ex.requestId } }), undefined, truncate)
+
+  const header = (req: Http.IncomingMessage, name: string): string | undefined => {
+    const value = req.headers[name]
+    return typeof value === "string" ? value : undefined
+  }
+
+  /** The part shared by TC3 and v1 once the caller is authenticated. */
+  const dispatch = (
+    ex: Exchange,
+    action: string,
+    region: string | undefined,
+    language: string | undefined,
+    readParams: () => Params.RawParams | ApiFailure
+  ) => {
+    if (language !== undefined && !languages.has(language)) {
+      return sendError(ex, apiFailure("InvalidParameterValue", `The value \`${quote(language)}\` of parameter \`Language\` is invalid: choose zh-CN or en-US.`))
+    }
+    if (!actionNames.has(action)) {
+      return sendError(ex, apiFailure("InvalidAction", `The request \`Action\` \`${quote(action)}\` is invalid or not found.`))
+    }
+    if (region === undefined || region === "") {
+      return sendError(ex, apiFailure("MissingParameter", "The request is missing a required parameter `Region`."))
+    }
+    if (!regions.has(region)) {
+      return sendError(ex, apiFailure("UnsupportedRegion", `The action does not support this region \`${quote(region)}\`.`))
+    }
+    const count = limiter.take(action, nowMillis())
+    if (count !== undefined) {
+      return sendError(ex, apiFailure("RequestLimitExceeded", `Your current request times equals to \`${count}\` in a second, which exceeds the frequency limit \`${config.rps}\` for a second. Please reduce the frequency of calls.`))
+    }
+    const fault = normalizeFault(faults.decide(action))
+    if (fault === undefined) return answer(ex, action, readParams, false)
+    ex.fault = fault._tag
+    switch (fault._tag) {
+      case "ApiError":
+        return sendError(ex, apiFailure(fault.code, fault.message))
+      case "HttpStatus": {
+        const page = htmlPage(fault.status)
+        ex.res.writeHead(fault.status, { "Content-Type": "text/html", "Content-Length": Buffer.byteLength(page) })
+        ex.res.end(page)
+        return record(ex, fault.status, undefined)
+      }
+      case "Reset":
+        record(ex, 0, undefined)
+        return ex.req.socket.resetAndDestroy()
+      case "Truncate":
+        return answer(ex, action, readParams, true)
+      case "Latency": {
+        setTimeout(() => {
+          try {
+            answer(ex, action, readParams, false)
+          } catch {
+            if (!ex.res.headersSent) sendError(ex, apiFailure("InternalError"))
+          }
+        }, Math.max(0, Math.min(fault.millis, 600_000)))
+        return
+      }
+    }
+  }
+
+  const answer = (ex: Exchange, action: string, readParams: () => Params.RawParams | ApiFailure, truncate: boolean) => {
+    if (ex.res.destroyed) return record(ex, 0, undefined)
+    const raw = readParams()
+    if (raw instanceof ApiFailure) return sendError(ex, raw)
+    ex.params = raw.value
+    const nowSeconds = Math.floor(nowMillis() / 1000)
+    const ctx: Params.CheckContext = { nowSeconds, retentionDays: config.retentionDays }
+    let result: Record<string, unknown> | ApiFailure
+    switch (action) {
+      case "DescribeRoomInfo": {
+        const q = Params.roomInfo(raw, ctx)
+        result = q instanceof ApiFailure ? q : StoreModule.describeRoomInfo(store, storeOptions, q, nowSeconds)
+        break
+      }
+      case "DescribeUserInfo": {
+        const q = Params.userInfo(raw, ctx)
+        result = q instanceof ApiFailure ? q : StoreModule.describeUserInfo(store, storeOptions, q)
+        break
+      }
+      case "DescribeCallDetailInfo": {
+        const q = Params.callDetailInfo(raw, ctx)
+        result = q instanceof ApiFailure ? q : StoreModule.describeCallDetailInfo(store, storeOptions, q)
+        break
+      }
+      default: {
+        const q = Params.userEvent(raw, ctx)
+        result = q instanceof ApiFailure ? q : StoreModule.describeUserEvent(store, storeOptions, q, nowSeconds)
+      }
+    }
+    return result instanceof ApiFailure ? sendError(ex, result) : sendSuccess(ex, result, truncate)
+  }
+
+  const flatParams = (text: string, action: string): Params.RawParams | ApiFailure => {
+    const value = Params.decodeFlat(text)
+    if (value === undefined) {
+      return action === "DescribeUserInfo" || action === "DescribeCallDetailInfo"
+        ? apiFailure("InvalidParameter.EncodeParams", "Invalid `EncodeParams`: the parameters are not correctly URL-encoded.")
+        : apiFailure("InvalidParameter.UrlParamsError", "Failed to parse URL parameters: they are not correctly URL-encoded.")
+    }
+    return { kind: "flat", value }
+  }
+
+  const jsonParams = (body: Buffer): Params.RawParams | ApiFailure => {
+    if (body.length === 0) return { kind: "json", value: {} }
+    let value: unknown
+    try {
+      value = JSON.parse(body.toString("utf8"))
+    } catch {
+      return apiFailure("InvalidParameter.BodyParamsError", "Failed to parse body parameters: the body is not valid JSON.")
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      return apiFailure("InvalidParameter.BodyParamsError", "Failed to parse body parameters: the body must be a JSON object.")
+    }
+    return { kind: "json", value: value as Record<string, unknown> }
+  }
+
+  const isForm = (req: Http.IncomingMessage): boolean =>
+    (header(req, "content-type") ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded")
+
+  const handleTc3 = (ex: Exchange, query: string, body: Buffer) => {
+    const { req } = ex
+    const action = header(req, "x-tc-action")
+    if (action === undefined || action === "") {
+      return sendError(ex, apiFailure("MissingParameter", "The request is missing a required parameter `Action`."))
+    }
+    ex.action = action
+    const requestVersion = header(req, "x-tc-version")
+    if (requestVersion === undefined || requestVersion === "") {
+      return sendError(ex, apiFailure("MissingParameter", "The request is missing a required parameter `Version`."))
+    }
+    if (requestVersion !== version) {
+      return sendError(ex, apiFailure("NoSuchVersion", `The API version \`${quote(requestVersion)}\` does not exist; use \`${version}\`.`))
+    }
+    const verified = Tc3.verify(
+      { method: ex.method, query, headers: req.headers as Record<string, string | undefined>, body },
+      { lookup, nowSeconds: Math.floor(nowMillis() / 1000) }
+    )
+    if (verified._tag === "Left") return sendError(ex, authFailure(verified.left.reason))
+    const tokenFailure = checkToken(verified.right.secretId, header(req, "x-tc-token"))
+    if (tokenFailure !== undefined) return sendError(ex, tokenFailure)
+    return dispatch(ex, action, header(req, "x-tc-region"), header(req, "x-tc-language"), () =>
+      ex.method === "GET" ? flatParams(query, action) : isForm(req) ? flatParams(body.toString("utf8"), action) : jsonParams(body))
+  }
+
+  const handleV1 = (ex: Exchange, params: Record<string, string>) => {
+    const action = params["Action"]
+    if (action === undefined || action === "") {
+      return sendError(ex, apiFailure("MissingParameter", "The request is missing a required parameter `Action`."))
+    }
+    ex.action = action
+    const requestVersion = params["Version"]
+    if (requestVersion === undefined || requestVersion === "") {
+      return sendError(ex, apiFailure("MissingParameter", "The request is missing a required parameter `Version`."))
+    }
+    if (requestVersion !== version) {
+      return sendError(ex, apiFailure("NoSuchVersion", `The API version \`${quote(requestVersion)}\` does not exist; use \`${version}\`.`))
+    }
+    const verified = V1.verify(ex.method, header(ex.req, "host") ?? "", params, lookup, Math.floor(nowMillis() / 1000))
+    if (verified._tag === "Left") return sendError(ex, authFailure(verified.left.reason))
+    const tokenFailure = checkToken(verified.right.secretId, params["Token"])
+    if (tokenFailure !== undefined) return sendError(ex, tokenFailure)
+    const business: Record<string, string> = Object.create(null)
+    for (const key in params) if (!v1Common.has(key)) business[key] = params[key]!
+    return dispatch(ex, action, params["Region"], params["Language"], () => ({ kind: "flat", value: business }))
+  }
+
+  const authFailure = (reason: string): ApiFailure => apiFailure(`AuthFailure.${reason}`)
+
+  const checkToken = (secretId: string, sent: string | undefined): ApiFailure | undefined => {
+    const credential = credentials.get(secretId)
+    if (credential === undefined || Option.isNone(credential.token)) return undefined
+    if (sent === undefined || sent === "") return apiFailure("AuthFailure.TokenFailure", "The `X-TC-Token` is missing: temporary credentials require their token.")
+    if (sent !== Redacted.value(credential.token.value)) return apiFailure("AuthFailure.TokenFailure", "The `X-TC-Token` is invalid or expired.")
+    return undefined
+  }
+
+  const handleApi = (req: Http.IncomingMessage, res: Http.ServerResponse, query: string, body: Buffer | undefined) => {
+    const ex: Exchange = { req, res, requestId: randomUUID(), time: nowMillis(), method: req.method ?? "", action: "", params: undefined, fault: undefined }
+    if (ex.method !== "GET" && ex.method !== "POST") {
+      return sendError(ex, apiFailure("UnsupportedProtocol", `HTTP(S) request protocol error; only GET and POST requests are supported, not \`${quote(ex.method)}\`.`))
+    }
+    if (body === undefined || query.length > maxQueryBytes) {
+      return sendError(ex, apiFailure("RequestSizeLimitExceeded", "The request size exceeds the upper limit: a GET query may hold 32 KB, a POST body 10 MB."))
+    }
+    if (header(req, "authorization") === undefined) {
+      // No TC3 header: a v1 request carries its credential in the parameters.
+      const text = ex.method === "GET" ? query : isForm(req) ? body.toString("utf8") : undefined
+      const params = text === undefined ? undefined : Params.decodeFlat(text)
+      if (params !== undefined && (params["Signature"] !== undefined || params["SecretId"] !== undefined)) return handleV1(ex, params)
+      if (text !== undefined && params === undefined && /(^|&)(Signature|SecretId)=/.test(text)) {
+        return sendError(ex, apiFailure("InvalidParameter.UrlParamsError", "Failed to parse URL parameters: they are not correctly URL-encoded."))
+      }
+    }
+    return handleTc3(ex, query, body)
+  }
+
+  const adminJson = (res: Http.ServerResponse, status: number, value: unknown) => {
+    const body = JSON.stringify(value)
+    res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) })
+    res.end(body)
+  }
+
+  const requests = () => (logStart === 0 ? log.slice() : [...log.slice(logStart), ...log.slice(0, logStart)])
+
+  const clockView = () => ({ nowSeconds: Math.floor(nowMillis() / 1000), nowMillis: nowMillis(), offsetSeconds: clockOffsetSeconds })
+
+  const setClockOffsetSeconds = (seconds: number) => {
+    clockOffsetSeconds = seconds
+    // Windows measured on the old clock mean nothing on the new one.
+    limiter.clear()
+  }
+
+  const setFaults = (rules: ReadonlyArray<unknown>) => {
+    faults = config.makeFaults(rules)
+    faultRules = rules
+  }
+
+  const reset = () => {
+    log = []
+    logStart = 0
+    setClockOffsetSeconds(config.clockOffsetSeconds)
+    setFaults(config.faults)
+  }
+
+  const handleAdmin = (req: Http.IncomingMessage, res: Http.ServerResponse, route: string, body: Buffer | undefined) => {
+    const remote = req.socket.remoteAddress ?? ""
+    if (!(remote === "127.0.0.1" || remote === "::1" || remote === "::ffff:127.0.0.1")) {
+      return adminJson(res, 403, { error: "the admin endpoints answer loopback clients only" })
+    }
+    let input: unknown = undefined
+    if (req.method === "POST" && body !== undefined && body.length > 0) {
+      try {
+        input = JSON.parse(body.toString("utf8"))
+      } catch {
+        return adminJson(res, 400, { error: "the body is not valid JSON" })
+      }
+    }
+    const route2 = `${req.method} ${route}`
+    switch (route2) {
+      case "GET requests":
+        return adminJson(res, 200, { requests: requests() })
+      case "DELETE requests":
+        log = []
+        logStart = 0
+        return adminJson(res, 200, { ok: true })
+      case "POST reset":
+        reset()
+        return adminJson(res, 200, { ok: true })
+      case "GET clock":
+        return adminJson(res, 200, clockView())
+      case "POST clock": {
+        const o = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>
+        if (typeof o["offsetSeconds"] === "number" && Number.isFinite(o["offsetSeconds"])) setClockOffsetSeconds(o["offsetSeconds"])
+        else if (typeof o["advanceSeconds"] === "number" && Number.isFinite(o["advanceSeconds"])) setClockOffsetSeconds(clockOffsetSeconds + o["advanceSeconds"])
+        else if (typeof o["nowSeconds"] === "number" && Number.isFinite(o["nowSeconds"])) setClockOffsetSeconds(o["nowSeconds"] - Date.now() / 1000)
+        else return adminJson(res, 400, { error: "send {\"offsetSeconds\": n}, {\"advanceSeconds\": n} or {\"nowSeconds\": n}" })
+        return adminJson(res, 200, clockView())
+      }
+      case "GET faults":
+        return adminJson(res, 200, { rules: faultRules })
+      case "POST faults": {
+        const rules = Array.isArray(input) ? input : typeof input === "object" && input !== null && Array.isArray((input as Record<string, unknown>)["rules"]) ? (input as Record<string, unknown>)["rules"] as Array<unknown> : undefined
+        if (rules === undefined) return adminJson(res, 400, { error: "send a JSON array of fault rules or {\"rules\": [...]}" })
+        try {
+          setFaults(rules)
+        } catch (error) {
+          return adminJson(res, 400, { error: `invalid fault rules: ${error instanceof Error ? error.message : String(error)}` })
+        }
+        return adminJson(res, 200, { rules })
+      }
+      case "GET dataset":
+        return adminJson(res, 200, config.dataSet)
+      default:
+        return adminJson(res, 404, { error: `no admin endpoint ${quote(route2)}; try GET requests|clock|faults|dataset, POST reset|clock|faults` })
+    }
+  }
+
+  const server = Http.createServer({ keepAliveTimeout: 30_000, maxHeaderSize: 64 * 1024 }, (req, res) => {
+    const chunks: Array<Buffer> = []
+    let size = 0
+    let tooBig = false
+    req.on("data", (chunk: Buffer) => {
+      if (tooBig) return
+      size += chunk.length
+      if (size > maxBodyBytes) {
+        tooBig = true
+        chunks.length = 0
+      } else chunks.push(chunk)
+    })
+    req.on("error", () => res.destroy())
+    req.on("end", () => {
+      const body = tooBig ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+      const url = req.url ?? "/"
+      const mark = url.indexOf("?")
+      const path = mark < 0 ? url : url.slice(0, mark)
+      const query = mark < 0 ? "" : url.slice(mark + 1)
+      try {
+        const admin = /^\/_(?:admin|emulator)\/([a-z]+)\/?$/.exec(path)
+        if (admin !== null) handleAdmin(req, res, admin[1]!, body)
+        else if (path.startsWith("/_admin/") || path.startsWith("/_emulator/")) adminJson(res, 404, { error: "no such admin endpoint" })
+        else handleApi(req, res, query, body)
+      } catch {
+        // A bug must cost one request, never the server.
+        if (!res.headersSent) {
+          const requestId = randomUUID()
+          const text = JSON.stringify({ Response: { Error: { Code: "InternalError", Message: "Internal error." }, RequestId: requestId } })
+          res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) })
+          res.end(text)
+        } else res.destroy()
+      }
+    })
+  })
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+    else socket.destroy()
+  })
+
+  return new Promise((resolve, reject) => {
+    server.once("error", reject)
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject)
+      const address = server.address() as AddressInfo
+      const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address
+      resolve({
+        host: address.address,
+        port: address.port,
+        url: `http://${urlHost}:${address.port}`,
+        dataSet: () => config.dataSet,
+        nowMillis,
+        clockOffsetSeconds: () => clockOffsetSeconds,
+        setClockOffsetSeconds,
+        requests,
+        faultRules: () => faultRules,
+        setFaults,
+        reset,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done())
+            server.closeAllConnections()
+          })
+      })
+    })
+  })
+}
