@@ -8,7 +8,8 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { createHash, createHmac, timingSafeEqual } from "node:crypto"
+import { createHmac, timingSafeEqual } from "node:crypto"
+import * as Sha256 from "./internal/sha256.js"
 import { cachedSigningKey } from "./internal/signingKeyCache.js"
 
 /**
@@ -73,8 +74,17 @@ export interface Signature {
  * @since 0.1.0
  * @category signing
  */
-export const utcDate = (timestampSeconds: number): string =>
-  new Date(timestampSeconds * 1000).toISOString().slice(0, 10)
+export const utcDate = (timestampSeconds: number): string => {
+  // Consecutive requests almost always fall on the same day; formatting a Date is not free.
+  const day = Math.floor(timestampSeconds / 86400)
+  if (day !== lastDay) {
+    lastDate = new Date(day * 86400000).toISOString().slice(0, 10)
+    lastDay = day
+  }
+  return lastDate
+}
+let lastDay = Number.NaN
+let lastDate = ""
 
 /**
  * Lowercase hex SHA-256.
@@ -82,7 +92,7 @@ export const utcDate = (timestampSeconds: number): string =>
  * @since 0.1.0
  * @category signing
  */
-export const sha256Hex = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex")
+export const sha256Hex = (data: string | Uint8Array): string => Sha256.sha256Hex(data)
 
 /**
  * `date/service/tc3_request`.
@@ -110,6 +120,12 @@ export const canonicalHeaders = (
   }
 }
 
+const hasExtraHeaders = (headers: Readonly<Record<string, string>> | undefined): boolean => {
+  if (headers === undefined) return false
+  for (const _ in headers) return true
+  return false
+}
+
 const signedHeaderValues = (input: SignInput): Record<string, string> => ({
   ...input.extraSignedHeaders,
   "content-type": input.contentType,
@@ -123,7 +139,13 @@ const signedHeaderValues = (input: SignInput): Record<string, string> => ({
  * @category signing
  */
 export const canonicalRequest = (input: SignInput): { readonly canonical: string; readonly signedHeaders: string } => {
-  const headers = canonicalHeaders(signedHeaderValues(input))
+  const headers = hasExtraHeaders(input.extraSignedHeaders)
+    ? canonicalHeaders(signedHeaderValues(input))
+    : {
+      // The usual case, content-type and host only: already in order, no sorting needed.
+        canonical: `content-type:${input.contentType.trim().toLowerCase()}\nhost:${input.host.trim().toLowerCase()}\n`,
+        signedHeaders: "content-type;host"
+      }
   const canonical = [
     input.method.toUpperCase(),
     "/",
@@ -152,10 +174,13 @@ export const stringToSign = (timestamp: number, scope: string, canonical: string
  * @category signing
  */
 export const signingKey = (secretKey: Redacted.Redacted<string>, date: string, service: string): Buffer =>
+  preparedSigningKey(secretKey, date, service).key
+
+const preparedSigningKey = (secretKey: Redacted.Redacted<string>, date: string, service: string): Sha256.HmacKey =>
   cachedSigningKey(secretKey, date, service, () => {
     const secretDate = createHmac("sha256", `TC3${Redacted.value(secretKey)}`).update(date).digest()
     const secretService = createHmac("sha256", secretDate).update(service).digest()
-    return createHmac("sha256", secretService).update("tc3_request").digest()
+    return Sha256.hmacKey(createHmac("sha256", secretService).update("tc3_request").digest())
   })
 
 /**
@@ -168,9 +193,10 @@ export const sign = (input: SignInput): Signature => {
   const date = utcDate(input.timestamp)
   const scope = credentialScope(date, input.service)
   const { canonical, signedHeaders } = canonicalRequest(input)
-  const signature = createHmac("sha256", signingKey(input.secretKey, date, input.service))
-    .update(stringToSign(input.timestamp, scope, canonical))
-    .digest("hex")
+  const signature = Sha256.hmacSha256Hex(
+    preparedSigningKey(input.secretKey, date, input.service),
+    stringToSign(input.timestamp, scope, canonical)
+  )
   return {
     authorization: `${algorithm} Credential=${input.secretId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
     signature,
