@@ -36,7 +36,7 @@ export type Cell = string | number | boolean | null | undefined
  * @since 0.1.0
  * @category models
  */
-export type Row = { readonly [key: string]: Cell }
+export type Row = object
 
 /**
  * The columns of a record kind: all of them (json/ndjson/csv) and the ones a table shows.
@@ -64,6 +64,8 @@ export type Write = (text: string) => Effect.Effect<void>
  * @category constructors
  */
 export const defaultFormat = (isTTY: boolean): Format => isTTY ? "table" : "ndjson"
+
+const get = (row: Row, key: string): Cell => (row as Record<string, Cell>)[key]
 
 const cellText = (cell: Cell): string => cell === null || cell === undefined ? "" : String(cell)
 
@@ -165,7 +167,7 @@ export const renderTable = (
   width: number = Number.POSITIVE_INFINITY
 ): string => {
   const gap = 2
-  const natural = columns.map((c) => Math.max(c.length, ...rows.map((r) => cellText(r[c]).length)))
+  const natural = columns.map((c) => Math.max(c.length, ...rows.map((r) => cellText(get(r, c)).length)))
   const widths = [...natural]
   const total = () => widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1)
   const minimum = columns.map((c) => Math.min(Math.max(4, Math.min(c.length, 8)), natural[columns.indexOf(c)]))
@@ -186,7 +188,7 @@ export const renderTable = (
     }).join(" ".repeat(gap))
   const out = [line(columns, columns.map(() => false))]
   for (const row of rows) {
-    out.push(line(columns.map((c) => cellText(row[c])), columns.map((c) => numeric(row[c]))))
+    out.push(line(columns.map((c) => cellText(get(row, c))), columns.map((c) => numeric(get(row, c)))))
   }
   return out.join("\n") + "\n"
 }
@@ -229,7 +231,7 @@ export const writeStream = <E, R>(
     }
     case "csv": {
       const c = counted((chunk) =>
-        Chunk.join(Chunk.map(chunk, (row) => csvLine(columns.all.map((k) => row[k]))), ""))
+        Chunk.join(Chunk.map(chunk, (row) => csvLine(columns.all.map((k) => get(row, k)))), ""))
       return write(csvLine(columns.all)).pipe(Effect.zipRight(c.run), Effect.map(() => c.count()))
     }
     case "json": {

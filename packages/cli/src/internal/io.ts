@@ -6,6 +6,8 @@ import * as Layer from "effect/Layer"
 export interface Io {
   readonly stdout: (text: string) => Effect.Effect<void>
   readonly stderr: (text: string) => Effect.Effect<void>
+  /** For loggers, which cannot wait. */
+  readonly stderrSync: (text: string) => void
   readonly stdoutIsTTY: boolean
   readonly stderrIsTTY: boolean
   /** Terminal width for tables (Infinity when unknown and not a terminal). */
@@ -27,7 +29,8 @@ const write = (stream: NodeJS.WriteStream) => (text: string): Effect.Effect<void
 /** The real process terminal. */
 export const layerProcess: Layer.Layer<Terminal> = Layer.sync(Terminal, () => ({
   stdout: write(process.stdout),
-  stderr: write(process.stderr),
+  stderr: (text) => Effect.sync(() => void process.stderr.write(text)),
+  stderrSync: (text) => void process.stderr.write(text),
   stdoutIsTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
   columns: process.stdout.isTTY === true

@@ -1,0 +1,81 @@
+import * as Trtc from "@effect-trtc/core/Trtc"
+import * as Credentials from "@effect-trtc/signer/Credentials"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as CliError from "../CliError.js"
+import type { Globals } from "./globals.js"
+import { Terminal } from "./io.js"
+import { knownSecrets, remember } from "./secrets.js"
+
+/** Credentials from the signer's chain (environment, profile file, tccli), remembered for scrubbing. */
+export const credentialsLayer = (profile: string | undefined): Layer.Layer<Credentials.Credentials> =>
+  Layer.effect(
+    Credentials.Credentials,
+    Effect.gen(function*() {
+      const base = yield* Credentials.Credentials
+      return Credentials.Credentials.of({
+        get: Effect.tap(base.get, (credential) =>
+          Effect.sync(() => {
+            // Only to cut them out of any printed text; they are never printed.
+            remember(Redacted.value(credential.secretKey))
+            if (Option.isSome(credential.token)) remember(Redacted.value(credential.token.value))
+          }))
+      })
+    })
+  ).pipe(Layer.provide(profile === undefined ? Credentials.layerDefault : Credentials.layerDefaultProfile(profile)))
+
+/** The HTTP client: fetch, with each request and its status on stderr under `--verbose`. */
+export const httpLayer = (verbose: boolean): Layer.Layer<HttpClient.HttpClient, never, Terminal> =>
+  verbose
+    ? Layer.effect(
+        HttpClient.HttpClient,
+        Effect.gen(function*() {
+          const terminal = yield* Terminal
+          const client = yield* HttpClient.HttpClient
+          const say = (text: string) => terminal.stderr(CliError.scrub(text, knownSecrets()) + "\n")
+          return HttpClient.transform(client, (effect, request) => {
+            const action = request.headers["x-tc-action"] ?? ""
+            const started = Date.now()
+            const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
+            return say(`→ ${request.method} ${request.url} ${action} ${body}`).pipe(
+              Effect.zipRight(effect),
+              Effect.tap((response) => say(`← ${action} HTTP ${response.status} in ${Date.now() - started} ms`)),
+              Effect.tapError((error) => say(`← ${action} failed in ${Date.now() - started} ms: ${error._tag}`))
+            )
+          })
+        })
+      ).pipe(Layer.provide(FetchHttpClient.layer))
+    : FetchHttpClient.layer
+
+/** Diagnostics (the retry policy's log lines) as single lines on stderr, secrets cut out. */
+export const loggerLayer = (verbose: boolean): Layer.Layer<never, never, Terminal> =>
+  Layer.unwrapEffect(Effect.map(Terminal, (terminal) =>
+    Layer.merge(
+      Logger.replace(
+        Logger.defaultLogger,
+        Logger.make(({ logLevel, message }) => {
+          const text = (Array.isArray(message) ? message : [message]).map((m) =>
+            typeof m === "string" ? m : JSON.stringify(m)).join(" ")
+          terminal.stderrSync(CliError.scrub(`${logLevel.label.toLowerCase()}: ${text}`.replace(/\s*\n\s*/g, " "), knownSecrets()) + "\n")
+        })
+      ),
+      Logger.minimumLogLevel(verbose ? LogLevel.Debug : LogLevel.Warning)
+    )))
+
+/** The TRTC service as the global flags configure it. */
+export const trtcLayer = (globals: Globals): Layer.Layer<Trtc.Trtc, unknown, Terminal> =>
+  Trtc.layer({
+    endpoint: globals.endpoint,
+    region: globals.region,
+    timeout: globals.timeoutMillis,
+    rps: globals.rps
+  }).pipe(
+    Layer.provide(Layer.merge(httpLayer(globals.verbose), credentialsLayer(globals.profile))),
+    Layer.provideMerge(loggerLayer(globals.verbose))
+  )

@@ -1,0 +1,192 @@
+import * as EventCatalogue from "@effect-trtc/core/EventCatalogue"
+import * as Models from "@effect-trtc/core/Models"
+import * as Trtc from "@effect-trtc/core/Trtc"
+import * as Windows from "@effect-trtc/core/Windows"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as Records from "../Records.js"
+import type * as Time from "../Time.js"
+
+/** What every stream here may fail with. */
+export type SourceError =
+  | Trtc.DescribeRoomInfoError
+  | Trtc.DescribeUserInfoError
+  | Trtc.DescribeUserEventError
+
+/** A call as the CLI needs it. */
+export interface Call {
+  readonly sdkAppId: number
+  readonly commId: string
+  readonly roomId: string
+  readonly createTime: number
+  /** 0 while the call is still running. */
+  readonly destroyTime: number
+  readonly isFinished: boolean
+  readonly creatorUserId: string
+}
+
+/** Reads `SdkAppId_RoomId_CreateTime` (the room id may itself contain underscores). */
+export const parseCommId = (
+  commId: string
+): Option.Option<{ readonly sdkAppId: number; readonly roomId: string; readonly createTime: number }> => {
+  const match = /^(\d+)_(.+)_(\d+)$/.exec(commId)
+  return match === null
+    ? Option.none()
+    : Option.some({ sdkAppId: Number(match[1]), roomId: match[2], createTime: Number(match[3]) })
+}
+
+const pages = <A>(
+  fetch: (pageNumber: number) => Effect.Effect<ReadonlyArray<A>, SourceError, Trtc.Trtc>,
+  pageSize: number
+): Stream.Stream<A, SourceError, Trtc.Trtc> =>
+  Stream.paginateChunkEffect(0, (pageNumber) =>
+    Effect.map(fetch(pageNumber), (items) => [
+      Chunk.fromIterable(items),
+      // A short page is the last one: `Total` is ambiguous on the wire, so it is not trusted.
+      items.length < pageSize ? Option.none() : Option.some(pageNumber + 1)
+    ]))
+
+/** The calls of an app in a period: 24-hour windows, every page, each call once. */
+export const rooms = (
+  sdkAppId: number,
+  period: Time.Period,
+  roomId?: string | undefined
+): Stream.Stream<Call, SourceError, Trtc.Trtc> => {
+  const seen = new Set<string>()
+  return Stream.fromIterable(
+    Windows.split(Windows.make(period.startTime, period.endTime), Windows.maxSpans.DescribeRoomInfo)
+  ).pipe(
+    Stream.flatMap((window) =>
+      pages(
+        (pageNumber) =>
+          Effect.flatMap(Trtc.Trtc, (trtc) =>
+            trtc.describeRoomInfo(
+              new Models.DescribeRoomInfoRequest({
+                sdkAppId,
+                startTime: window.start,
+                endTime: window.end,
+                ...(roomId === undefined ? {} : { roomId }),
+                pageNumber,
+                pageSize: Models.maxPageSize
+              })
+            )).pipe(Effect.map((response) => response.roomList)),
+        Models.maxPageSize
+      )),
+    Stream.filter((room) => {
+      if (seen.has(room.commId)) return false
+      seen.add(room.commId)
+      return true
+    }),
+    Stream.map((room): Call => ({
+      sdkAppId,
+      commId: room.commId,
+      roomId: room.roomId,
+      createTime: room.createTime,
+      destroyTime: room.destroyTime,
+      isFinished: room.isFinished,
+      creatorUserId: room.userId
+    }))
+  )
+}
+
+/** The user sessions of a call in a period: 4-hour windows, every page, each session once. */
+export const users = (
+  sdkAppId: number,
+  commId: string,
+  period: Time.Period
+): Stream.Stream<Records.UserRecord, SourceError, Trtc.Trtc> => {
+  const seen = new Set<string>()
+  return Stream.fromIterable(
+    Windows.split(Windows.make(period.startTime, period.endTime), Windows.maxSpans.DescribeUserInfo)
+  ).pipe(
+    Stream.flatMap((window) =>
+      pages(
+        (pageNumber) =>
+          Effect.flatMap(Trtc.Trtc, (trtc) =>
+            trtc.describeUserInfo(
+              new Models.DescribeUserInfoRequest({
+                sdkAppId,
+                commId,
+                startTime: window.start,
+                endTime: window.end,
+                pageNumber,
+                pageSize: Models.maxPageSize
+              })
+            )).pipe(Effect.map((response) => response.userList)),
+        Models.maxPageSize
+      )),
+    Stream.filter((user) => {
+      const key = `${user.userId}\u0000${user.joinTs}`
+      if (seen.has(key)) return false
+      seen.add(key)
+      return true
+    }),
+    Stream.map((user) => Records.user(sdkAppId, commId, user))
+  )
+}
+
+/** One user's events in one call, in time order, with the catalogue's names. */
+export const userEvents = (
+  context: Records.EventContext,
+  period: Time.Period
+): Effect.Effect<ReadonlyArray<Records.EventRecord>, SourceError, Trtc.Trtc> =>
+  Effect.flatMap(Trtc.Trtc, (trtc) =>
+    trtc.describeUserEvent(
+      new Models.DescribeUserEventRequest({
+        sdkAppId: context.sdkAppId,
+        commId: context.commId,
+        roomId: context.roomId,
+        userId: context.userId,
+        startTime: period.startTime,
+        endTime: period.endTime
+      })
+    )).pipe(
+    Effect.map((response) =>
+      response.data.flatMap((list) =>
+        list.content.map((message) =>
+          Records.event(context, { ...message, peerId: list.peerId }, EventCatalogue.describe))).sort((a, b) => a.timeMs - b.timeMs || a.peerId.localeCompare(b.peerId)))
+  )
+
+/** Data older than this many days is gone (the API refuses such a start). */
+export const retentionDays = 14
+
+/**
+ * The period a call covers: from its creation (or the start of retention, whichever is later)
+ * to its end (or now while it runs).
+ */
+export const callPeriod = (call: Call, now: number): Time.Period => {
+  const startTime = Math.max(call.createTime, now - retentionDays * 86400 + 60)
+  const end = call.destroyTime > 0 ? Math.min(call.destroyTime, now) : now
+  return { startTime, endTime: Math.max(startTime + 1, end) }
+}
+
+/** Looks a call up by its CommId (its room id and creation time are inside it). */
+export const findCall = (
+  sdkAppId: number,
+  commId: string,
+  now: number
+): Effect.Effect<Option.Option<Call>, SourceError, Trtc.Trtc> =>
+  Option.match(parseCommId(commId), {
+    onNone: () => Effect.succeed(Option.none()),
+    onSome: (parsed) =>
+      rooms(sdkAppId, { startTime: parsed.createTime, endTime: Math.min(now, parsed.createTime + 86400) }, parsed.roomId).pipe(
+        Stream.filter((call) => call.commId === commId),
+        Stream.runHead
+      )
+  })
+
+/** Every event of one call: its users, then each user's events, in a stable order. */
+export const callEvents = (
+  call: Call,
+  now: number
+): Effect.Effect<ReadonlyArray<Records.EventRecord>, SourceError, Trtc.Trtc> =>
+  Effect.gen(function*() {
+    const period = callPeriod(call, now)
+    const sessions = yield* Stream.runCollect(users(call.sdkAppId, call.commId, period))
+    const userIds = [...new Set(Chunk.toReadonlyArray(sessions).map((s) => s.userId))]
+    const perUser = yield* Effect.forEach(userIds, (userId) =>
+      userEvents({ sdkAppId: call.sdkAppId, commId: call.commId, roomId: call.roomId, userId }, period))
+    return perUser.flat()
+  })
