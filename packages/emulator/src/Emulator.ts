@@ -12,7 +12,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import type { DataSetShape } from "./internal/model.js"
+import * as DataSetModule from "./DataSet.js"
+import type * as Faults from "./Faults.js"
 import * as Server from "./internal/server.js"
 
 /**
@@ -62,12 +63,12 @@ export interface Credential {
 }
 
 /**
- * The data the emulator serves: the shape of `DataSet` (plain JSON).
+ * The data the emulator serves (see `DataSet`; plain JSON).
  *
  * @since 0.1.0
  * @category models
  */
-export type DataSet = DataSetShape
+export type DataSet = DataSetModule.DataSet
 
 /**
  * One entry of the request log. It never holds a header, a signature, a key or a token.
@@ -94,10 +95,12 @@ export interface Options {
   readonly dataSet?: DataSet | undefined
   /** Seed of the generated data set (default 1). */
   readonly seed?: number | undefined
-  /** Number of applications of the generated data set (default 1: `1400000001`). */
-  readonly apps?: number | undefined
-  /** Rooms per application of the generated data set. */
-  readonly roomsPerApp?: number | undefined
+  /** Applications of the generated data set: SdkAppIds, or how many from `1400000001` (default 1). */
+  readonly apps?: number | ReadonlyArray<number> | undefined
+  /** Calls per application of the generated data set (default 24). */
+  readonly roomsPerApp?: DataSetModule.Count | undefined
+  /** Distinct users per call of the generated data set (default 2–6). */
+  readonly usersPerRoom?: DataSetModule.Count | undefined
   /** Requests per second per action, in any 1-second sliding window; 0 = no limit (default 20). */
   readonly rps?: number | undefined
   /** The plan's retention window (default 14). A start older than it is refused. */
@@ -107,7 +110,7 @@ export interface Options {
   /** What `Total` counts: the entries of this page (default; the CN docs) or all matches. */
   readonly total?: "page" | "grand" | undefined
   /** Fault rules (see `Faults`). */
-  readonly faults?: ReadonlyArray<unknown> | undefined
+  readonly faults?: ReadonlyArray<Faults.FaultRule> | undefined
   /** Seconds added to the wall clock: the emulator's "now" is `Date.now()` plus this. */
   readonly clockOffsetSeconds?: number | undefined
   /** How many requests the log keeps (the most recent; default 10,000). */
@@ -141,8 +144,10 @@ export interface Instance {
   readonly setClockOffset: (seconds: number) => Effect.Effect<void>
   /** Moves the clock by some seconds. */
   readonly advanceClock: (seconds: number) => Effect.Effect<void>
+  /** Stops the clock (`true`) so time windows can be tested at exact instants, or restarts it from where it stood. */
+  readonly freezeClock: (frozen: boolean) => Effect.Effect<void>
   /** Replaces the fault rules (their counters start afresh). */
-  readonly setFaults: (rules: ReadonlyArray<unknown>) => Effect.Effect<void>
+  readonly setFaults: (rules: ReadonlyArray<Faults.FaultRule>) => Effect.Effect<void>
 }
 
 /**
@@ -161,10 +166,17 @@ const toCredential = (input: CredentialInput): Credential => ({
     : Option.some(typeof input.token === "string" ? Redacted.make(input.token) : input.token)
 })
 
-const emptyDataSet = (anchor: number): DataSet => ({ seed: 0, anchor, apps: [{ sdkAppId: defaultSdkAppId, rooms: [] }] })
-
-// A fault decider that never fires: the stand-in until fault rules are wired.
-const noFaults = (_rules: ReadonlyArray<unknown>): Server.FaultDecider => ({ decide: () => undefined })
+const generate = (options: Options, anchor: number): DataSet =>
+  DataSetModule.generate({
+    seed: options.seed ?? 1,
+    anchor,
+    apps: typeof options.apps === "number"
+      ? Array.from({ length: Math.max(1, options.apps) }, (_, i) => defaultSdkAppId + i)
+      : options.apps,
+    roomsPerApp: options.roomsPerApp,
+    usersPerRoom: options.usersPerRoom,
+    retentionDays: options.retentionDays
+  })
 
 /**
  * Starts an emulator for the life of the scope.
@@ -177,7 +189,7 @@ export const make = (options: Options = {}): Effect.Effect<Instance, never, Scop
     const credentials = (options.credentials ?? [defaultCredential]).map(toCredential)
     const clockOffsetSeconds = options.clockOffsetSeconds ?? 0
     const anchor = Math.floor(Date.now() / 1000 + clockOffsetSeconds)
-    const dataSet = options.dataSet ?? emptyDataSet(anchor)
+    const dataSet = options.dataSet ?? generate(options, anchor)
     const server = yield* Effect.acquireRelease(
       Effect.promise(() =>
         Server.startServer({
@@ -191,7 +203,6 @@ export const make = (options: Options = {}): Effect.Effect<Instance, never, Scop
           total: options.total ?? "page",
           clockOffsetSeconds,
           faults: options.faults ?? [],
-          makeFaults: noFaults,
           logLimit: options.logLimit ?? 10_000
         })),
       (running) => Effect.promise(() => running.close())
@@ -209,6 +220,7 @@ export const make = (options: Options = {}): Effect.Effect<Instance, never, Scop
       reset: Effect.sync(server.reset),
       setClockOffset: (seconds) => Effect.sync(() => server.setClockOffsetSeconds(seconds)),
       advanceClock: (seconds) => Effect.sync(() => server.setClockOffsetSeconds(server.clockOffsetSeconds() + seconds)),
+      freezeClock: (frozen) => Effect.sync(() => server.freezeClock(frozen)),
       setFaults: (rules) => Effect.sync(() => server.setFaults(rules))
     } satisfies Instance
   })

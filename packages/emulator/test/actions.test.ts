@@ -1,7 +1,7 @@
 import { assert, describe, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Emulator from "../src/Emulator.js"
-import { qualityValue } from "../src/internal/store.js"
+import * as DataSet from "../src/DataSet.js"
 import { appId, call, codeOf, response, tinyDataSet } from "./support.js"
 
 const now = Math.floor(Date.now() / 1000)
@@ -139,9 +139,12 @@ layer(Emulator.layer({ dataSet: data, rps: 0 }))("actions", (it) => {
         const series = body["Data"] as Array<{ UserId: string; PeerId: string; DataType: string; Content: Array<{ Time: number; Value: number }> }>
         assert.deepStrictEqual(series.map((s) => [s.UserId, s.DataType]), [["alice", "bigvCapFps"], ["alice", "rtt"], ["bob", "bigvCapFps"], ["bob", "rtt"]])
         assert.strictEqual(series[0]!.PeerId, "")
-        assert.deepStrictEqual(series[0]!.Content.map((p) => p.Time), Array.from({ length: 35 }, (_, i) => t0 + 2 + 2 * i))
+        assert.deepStrictEqual(series[0]!.Content.map((p) => p.Time), Array.from({ length: 36 }, (_, i) => t0 + 2 * i))
         assert.deepStrictEqual(series[2]!.Content.map((p) => p.Time), [t0 + 60, t0 + 62, t0 + 64, t0 + 66, t0 + 68, t0 + 70])
-        assert.strictEqual(series[1]!.Content[0]!.Value, qualityValue(r1.commId, "alice", "rtt", t0 + 2))
+        assert.deepStrictEqual(
+          series[1]!.Content,
+          DataSet.qualitySeries(data, r1, "alice", "rtt", t0, t0 + 70).map((p) => ({ Time: p.time, Value: p.value }))
+        )
         const all = response(yield* ask(emulator, "DescribeCallDetailInfo", { ...base, DataType: ["all"], UserIds: ["alice"] }))
         assert.strictEqual((all["Data"] as Array<unknown>).length, 17)
       }))

@@ -37,7 +37,7 @@ export const tinyDataSet = (now: number): Emulator.DataSet => {
               deviceType: "ios",
               sdkVersion: "11.5",
               clientIp: "10.0.0.1",
-              events: [ev("alice", t0 * 1000 + 10, 5003, 1), ev("alice", t0 * 1000 + 500, 5006), ev("bob", t0 * 1000 + 200, 5004, 1280, 720, 2), ev("alice", t0 * 1000 + 1_800_000, 5004)]
+              events: [ev("alice", t0 * 1000 + 10, 5003, 1), ev("bob", t0 * 1000 + 200, 5004, 1280, 720, 2), ev("alice", t0 * 1000 + 500, 5006), ev("alice", t0 * 1000 + 1_800_000, 5004)]
             },
             {
               userId: "bob",

@@ -14,7 +14,8 @@ import { randomUUID } from "node:crypto"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { ApiFailure, apiFailure } from "./apiError.js"
-import type { DataSetShape } from "./model.js"
+import type * as DataSet from "../DataSet.js"
+import * as Faults from "../Faults.js"
 import * as Params from "./params.js"
 import { makeSlidingWindow } from "./slidingWindow.js"
 import * as StoreModule from "./store.js"
@@ -24,19 +25,6 @@ export interface ServerCredential {
   readonly secretId: string
   readonly secretKey: Redacted.Redacted<string>
   readonly token: Option.Option<Redacted.Redacted<string>>
-}
-
-/** What a fault rule makes the server do to one request. */
-export type FaultEffect =
-  | { readonly _tag: "ApiError"; readonly code: string; readonly message: string | undefined }
-  | { readonly _tag: "HttpStatus"; readonly status: number }
-  | { readonly _tag: "Reset" }
-  | { readonly _tag: "Truncate" }
-  | { readonly _tag: "Latency"; readonly millis: number }
-
-/** The stateful decider made from fault rules (`Faults.make`). */
-export interface FaultDecider {
-  readonly decide: (action: string) => unknown
 }
 
 /** One entry of the request log: never a header, a signature or a secret. */
@@ -61,14 +49,13 @@ export interface ServerConfig {
   readonly host: string
   readonly port: number
   readonly credentials: ReadonlyArray<ServerCredential>
-  readonly dataSet: DataSetShape
+  readonly dataSet: DataSet.DataSet
   readonly rps: number
   readonly retentionDays: 7 | 14
   readonly maxEventsPerResponse: number
   readonly total: StoreModule.TotalMode
   readonly clockOffsetSeconds: number
-  readonly faults: ReadonlyArray<unknown>
-  readonly makeFaults: (rules: ReadonlyArray<unknown>) => FaultDecider
+  readonly faults: ReadonlyArray<Faults.FaultRule>
   readonly logLimit: number
 }
 
@@ -77,13 +64,14 @@ export interface RunningServer {
   readonly host: string
   readonly port: number
   readonly url: string
-  readonly dataSet: () => DataSetShape
+  readonly dataSet: () => DataSet.DataSet
   readonly nowMillis: () => number
   readonly clockOffsetSeconds: () => number
+  readonly freezeClock: (frozen: boolean) => void
   readonly setClockOffsetSeconds: (seconds: number) => void
   readonly requests: () => ReadonlyArray<LogEntry>
-  readonly faultRules: () => ReadonlyArray<unknown>
-  readonly setFaults: (rules: ReadonlyArray<unknown>) => void
+  readonly faultRules: () => ReadonlyArray<Faults.FaultRule>
+  readonly setFaults: (rules: ReadonlyArray<Faults.FaultRule>) => void
   readonly reset: () => void
   readonly close: () => Promise<void>
 }
@@ -102,33 +90,6 @@ const v1Common = new Set(["Action", "Version", "Region", "Timestamp", "Nonce", "
 const quote = (text: string): string => {
   const clean = text.replace(/[^\x20-\x7e]/g, "?")
   return clean.length > 64 ? `${clean.slice(0, 64)}…` : clean
-}
-
-/** Reads a fault decision of any of the shapes the rules may use. */
-export const normalizeFault = (decision: unknown): FaultEffect | undefined => {
-  if (decision === undefined || decision === null || typeof decision !== "object") return undefined
-  const d = ("effect" in decision && typeof decision.effect === "object" && decision.effect !== null ? decision.effect : decision) as Record<string, unknown>
-  if (typeof d["apiError"] === "string") {
-    return { _tag: "ApiError", code: d["apiError"], message: typeof d["message"] === "string" ? d["message"] : undefined }
-  }
-  if (typeof d["apiError"] === "object" && d["apiError"] !== null) {
-    const e = d["apiError"] as Record<string, unknown>
-    if (typeof e["code"] === "string") return { _tag: "ApiError", code: e["code"], message: typeof e["message"] === "string" ? e["message"] : undefined }
-  }
-  if (typeof d["httpStatus"] === "number") return { _tag: "HttpStatus", status: d["httpStatus"] }
-  if (d["reset"] === true) return { _tag: "Reset" }
-  if (d["truncate"] === true) return { _tag: "Truncate" }
-  if (typeof d["latencyMs"] === "number") return { _tag: "Latency", millis: d["latencyMs"] }
-  if (typeof d["_tag"] === "string") {
-    switch (d["_tag"]) {
-      case "ApiError": return typeof d["code"] === "string" ? { _tag: "ApiError", code: d["code"], message: typeof d["message"] === "string" ? d["message"] : undefined } : undefined
-      case "HttpStatus": return typeof d["status"] === "number" ? { _tag: "HttpStatus", status: d["status"] } : undefined
-      case "Reset": return { _tag: "Reset" }
-      case "Truncate": return { _tag: "Truncate" }
-      case "Latency": return typeof d["millis"] === "number" ? { _tag: "Latency", millis: d["millis"] } : undefined
-    }
-  }
-  return undefined
 }
 
 const statusText = (status: number): string => Http.STATUS_CODES[status] ?? "Error"
@@ -153,12 +114,14 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
   const credentials = new Map(config.credentials.map((c) => [c.secretId, c]))
   const lookup = (secretId: string) => Option.map(Option.fromNullable(credentials.get(secretId)), (c) => c.secretKey)
   let clockOffsetSeconds = config.clockOffsetSeconds
-  const nowMillis = () => Date.now() + clockOffsetSeconds * 1000
+  // A frozen clock stands still until moved: tests of time windows need exact instants.
+  let frozenAt: number | undefined = undefined
+  const nowMillis = () => frozenAt ?? Date.now() + clockOffsetSeconds * 1000
   const store = StoreModule.makeStore(config.dataSet)
   const storeOptions: StoreModule.StoreOptions = { total: config.total, maxEventsPerResponse: config.maxEventsPerResponse }
   const limiter = makeSlidingWindow(config.rps)
   let faultRules = config.faults
-  let faults = config.makeFaults(faultRules)
+  let faults = Faults.make(faultRules)
   let log: Array<LogEntry> = []
   let logStart = 0
 
@@ -219,34 +182,41 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
     if (count !== undefined) {
       return sendError(ex, apiFailure("RequestLimitExceeded", `Your current request times equals to \`${count}\` in a second, which exceeds the frequency limit \`${config.rps}\` for a second. Please reduce the frequency of calls.`))
     }
-    const fault = normalizeFault(faults.decide(action))
-    if (fault === undefined) return answer(ex, action, readParams, false)
-    ex.fault = fault._tag
-    switch (fault._tag) {
-      case "ApiError":
-        return sendError(ex, apiFailure(fault.code, fault.message))
-      case "HttpStatus": {
-        const page = htmlPage(fault.status)
-        ex.res.writeHead(fault.status, { "Content-Type": "text/html", "Content-Length": Buffer.byteLength(page) })
-        ex.res.end(page)
-        return record(ex, fault.status, undefined)
-      }
-      case "Reset":
-        record(ex, 0, undefined)
-        return ex.req.socket.resetAndDestroy()
-      case "Truncate":
-        return answer(ex, action, readParams, true)
-      case "Latency": {
-        setTimeout(() => {
-          try {
-            answer(ex, action, readParams, false)
-          } catch {
-            if (!ex.res.headersSent) sendError(ex, apiFailure("InternalError"))
-          }
-        }, Math.max(0, Math.min(fault.millis, 600_000)))
-        return
-      }
+    // Every firing latency rule adds its delay; the first other effect decides the answer.
+    const fired = faults.decideAll(action)
+    if (fired.length === 0) return answer(ex, action, readParams, false)
+    let delay = 0
+    let effect: Faults.FaultEffect | undefined = undefined
+    for (const fault of fired) {
+      if ("latencyMs" in fault.effect) delay += fault.effect.latencyMs
+      else effect ??= fault.effect
     }
+    ex.fault = fired.map((fault) => Faults.describeEffect(fault.effect)).join(", ")
+    if (delay <= 0) return applyFault(ex, action, readParams, effect)
+    setTimeout(() => {
+      try {
+        applyFault(ex, action, readParams, effect)
+      } catch {
+        if (!ex.res.headersSent) sendError(ex, apiFailure("InternalError"))
+      }
+    }, Math.min(delay, 600_000))
+  }
+
+  const applyFault = (ex: Exchange, action: string, readParams: () => Params.RawParams | ApiFailure, effect: Faults.FaultEffect | undefined) => {
+    if (ex.res.destroyed) return record(ex, 0, undefined)
+    if (effect === undefined) return answer(ex, action, readParams, false)
+    if ("apiError" in effect) return sendError(ex, apiFailure(effect.apiError, effect.message))
+    if ("httpStatus" in effect) {
+      const page = htmlPage(effect.httpStatus)
+      ex.res.writeHead(effect.httpStatus, { "Content-Type": "text/html", "Content-Length": Buffer.byteLength(page), "X-TC-RequestId": ex.requestId })
+      ex.res.end(page)
+      return record(ex, effect.httpStatus, undefined)
+    }
+    if ("reset" in effect) {
+      record(ex, 0, undefined)
+      return ex.req.socket.resetAndDestroy()
+    }
+    return answer(ex, action, readParams, "truncate" in effect)
   }
 
   const answer = (ex: Exchange, action: string, readParams: () => Params.RawParams | ApiFailure, truncate: boolean) => {
@@ -260,7 +230,7 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
     switch (action) {
       case "DescribeRoomInfo": {
         const q = Params.roomInfo(raw, ctx)
-        result = q instanceof ApiFailure ? q : StoreModule.describeRoomInfo(store, storeOptions, q, nowSeconds)
+        result = q instanceof ApiFailure ? q : StoreModule.describeRoomInfo(store, storeOptions, q)
         break
       }
       case "DescribeUserInfo": {
@@ -393,23 +363,36 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
 
   const requests = () => (logStart === 0 ? log.slice() : [...log.slice(logStart), ...log.slice(0, logStart)])
 
-  const clockView = () => ({ nowSeconds: Math.floor(nowMillis() / 1000), nowMillis: nowMillis(), offsetSeconds: clockOffsetSeconds })
+  const clockView = () => ({ nowSeconds: Math.floor(nowMillis() / 1000), nowMillis: nowMillis(), offsetSeconds: clockOffsetSeconds, frozen: frozenAt !== undefined })
 
   const setClockOffsetSeconds = (seconds: number) => {
+    const delta = seconds - clockOffsetSeconds
     clockOffsetSeconds = seconds
-    // Windows measured on the old clock mean nothing on the new one.
-    limiter.clear()
+    if (frozenAt !== undefined) frozenAt += delta * 1000
+    // Requests counted "in the future" of a clock moved back would block the limit for long.
+    if (delta < 0) limiter.clear()
   }
 
-  const setFaults = (rules: ReadonlyArray<unknown>) => {
-    faults = config.makeFaults(rules)
+  const freezeClock = (frozen: boolean) => {
+    if (frozen && frozenAt === undefined) frozenAt = nowMillis()
+    if (!frozen && frozenAt !== undefined) {
+      // Time resumes from the frozen instant.
+      clockOffsetSeconds = (frozenAt - Date.now()) / 1000
+      frozenAt = undefined
+    }
+  }
+
+  const setFaults = (rules: ReadonlyArray<Faults.FaultRule>) => {
+    faults = Faults.make(rules)
     faultRules = rules
   }
 
   const reset = () => {
     log = []
     logStart = 0
+    frozenAt = undefined
     setClockOffsetSeconds(config.clockOffsetSeconds)
+    limiter.clear()
     setFaults(config.faults)
   }
 
@@ -441,23 +424,23 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
         return adminJson(res, 200, clockView())
       case "POST clock": {
         const o = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>
+        if (typeof o["freeze"] === "boolean") {
+          freezeClock(o["freeze"])
+          if (o["offsetSeconds"] === undefined && o["advanceSeconds"] === undefined && o["nowSeconds"] === undefined) return adminJson(res, 200, clockView())
+        }
         if (typeof o["offsetSeconds"] === "number" && Number.isFinite(o["offsetSeconds"])) setClockOffsetSeconds(o["offsetSeconds"])
         else if (typeof o["advanceSeconds"] === "number" && Number.isFinite(o["advanceSeconds"])) setClockOffsetSeconds(clockOffsetSeconds + o["advanceSeconds"])
-        else if (typeof o["nowSeconds"] === "number" && Number.isFinite(o["nowSeconds"])) setClockOffsetSeconds(o["nowSeconds"] - Date.now() / 1000)
-        else return adminJson(res, 400, { error: "send {\"offsetSeconds\": n}, {\"advanceSeconds\": n} or {\"nowSeconds\": n}" })
+        else if (typeof o["nowSeconds"] === "number" && Number.isFinite(o["nowSeconds"])) setClockOffsetSeconds(clockOffsetSeconds + o["nowSeconds"] - nowMillis() / 1000)
+        else return adminJson(res, 400, { error: "send {\"offsetSeconds\": n}, {\"advanceSeconds\": n}, {\"nowSeconds\": n} and/or {\"freeze\": true|false}" })
         return adminJson(res, 200, clockView())
       }
       case "GET faults":
         return adminJson(res, 200, { rules: faultRules })
       case "POST faults": {
-        const rules = Array.isArray(input) ? input : typeof input === "object" && input !== null && Array.isArray((input as Record<string, unknown>)["rules"]) ? (input as Record<string, unknown>)["rules"] as Array<unknown> : undefined
-        if (rules === undefined) return adminJson(res, 400, { error: "send a JSON array of fault rules or {\"rules\": [...]}" })
-        try {
-          setFaults(rules)
-        } catch (error) {
-          return adminJson(res, 400, { error: `invalid fault rules: ${error instanceof Error ? error.message : String(error)}` })
-        }
-        return adminJson(res, 200, { rules })
+        const rules = Faults.parse(input ?? [], "POST /_admin/faults")
+        if (rules._tag === "Left") return adminJson(res, 400, { error: rules.left.message })
+        setFaults(rules.right)
+        return adminJson(res, 200, { rules: rules.right })
       }
       case "GET dataset":
         return adminJson(res, 200, config.dataSet)
@@ -519,6 +502,7 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
         dataSet: () => config.dataSet,
         nowMillis,
         clockOffsetSeconds: () => clockOffsetSeconds,
+        freezeClock,
         setClockOffsetSeconds,
         requests,
         faultRules: () => faultRules,
