@@ -1,3 +1,5 @@
+// The vector files are copies of shared/vectors/ (computed with the official Node SDK), kept in
+// the package so a fresh clone can run them; TC3_VECTORS / V1_VECTORS point the same test at others.
 import { describe, expect, it } from "@effect/vitest"
 import * as Redacted from "effect/Redacted"
 import { readFileSync } from "node:fs"
@@ -22,7 +24,7 @@ interface Tc3Vector {
   readonly signature: string
 }
 
-const tc3Path = process.env["TC3_VECTORS"] ?? new URL("../../../../shared/vectors/tc3.json", import.meta.url).pathname
+const tc3Path = process.env["TC3_VECTORS"] ?? new URL("./vectors/tc3.json", import.meta.url).pathname
 const tc3Vectors = JSON.parse(readFileSync(tc3Path, "utf8")) as ReadonlyArray<Tc3Vector>
 
 describe("TC3 vectors from the official SDK", () => {
@@ -60,7 +62,7 @@ interface V1Vector {
   readonly signature: string
 }
 
-const v1Path = process.env["V1_VECTORS"] ?? new URL("../../../../shared/vectors/v1.json", import.meta.url).pathname
+const v1Path = process.env["V1_VECTORS"] ?? new URL("./vectors/v1.json", import.meta.url).pathname
 const v1Vectors = JSON.parse(readFileSync(v1Path, "utf8")) as ReadonlyArray<V1Vector>
 
 describe("v1 vectors", () => {
