@@ -128,7 +128,7 @@ describe("DataSet.generate", () => {
     for (const id of [5001, 5002, 5003, 5004, 5006, 5007, 5008, 5009, 3001, 4001, 4003, 4006, 4008, 4009, 1003, 32788, 32789]) {
       assert.isTrue(ids.has(id), `event ${id} appears`)
     }
-    assert.isTrue(events.some((e) => e.type === 2) && events.some((e) => e.type === 0) && events.some((e) => e.type === 3))
+    assert.isTrue(events.some((e) => e.type === 2) && events.some((e) => e.type === 0) && events.some((e) => e.type === 3) && events.some((e) => e.type === 7))
     // Downstream events name the remote user.
     assert.isTrue(rooms.some((r) => r.sessions.some((s) => s.events.some((e) => e.eventId === 5006 && e.peerId !== s.userId))))
   })

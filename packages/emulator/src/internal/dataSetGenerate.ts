@@ -80,13 +80,13 @@ const roomIdOf = (rng: Rng, kind: RoomIdKind): string => {
   }
 }
 
-const userIdOf = (rng: Rng): string =>
-  weighted<() => string>(rng, [
-    [() => `user_${int(rng, 1000000, 99999999)}`, 4],
-    [() => String(int(rng, 1000, 999999)), 2],
-    [() => `${pick(rng, firstNames)}_${int(rng, 1, 999)}`, 3],
-    [() => `${pick(rng, unicodeUsers)}_${int(rng, 1, 99)}`, 1]
-  ])()
+const userIdOf = (rng: Rng): string => {
+  const r = rng.next() * 10
+  if (r < 4) return `user_${int(rng, 1000000, 99999999)}`
+  if (r < 6) return String(int(rng, 1000, 999999))
+  if (r < 9) return `${pick(rng, firstNames)}_${int(rng, 1, 999)}`
+  return `${pick(rng, unicodeUsers)}_${int(rng, 1, 99)}`
+}
 
 // ---------------------------------------------------------------------------
 // devices
@@ -110,12 +110,12 @@ const deviceOf = (rng: Rng): Device => {
   return { deviceType, sdkVersion }
 }
 
-const clientIpOf = (rng: Rng): string =>
-  weighted<() => string>(rng, [
-    [() => `10.${int(rng, 0, 255)}.${int(rng, 0, 255)}.${int(rng, 1, 254)}`, 2],
-    [() => `192.168.${int(rng, 0, 255)}.${int(rng, 1, 254)}`, 1],
-    [() => `${int(rng, 36, 223)}.${int(rng, 0, 255)}.${int(rng, 0, 255)}.${int(rng, 1, 254)}`, 3]
-  ])()
+const clientIpOf = (rng: Rng): string => {
+  const r = rng.next() * 6
+  if (r < 2) return `10.${int(rng, 0, 255)}.${int(rng, 0, 255)}.${int(rng, 1, 254)}`
+  if (r < 3) return `192.168.${int(rng, 0, 255)}.${int(rng, 1, 254)}`
+  return `${int(rng, 36, 223)}.${int(rng, 0, 255)}.${int(rng, 0, 255)}.${int(rng, 1, 254)}`
+}
 
 // ---------------------------------------------------------------------------
 // skeleton
@@ -130,12 +130,10 @@ const durationOf = (rng: Rng, kind: RoomKind): number => {
       return int(rng, 4 * 3600 + 600, 8 * 3600)
     case "open":
       return int(rng, 300, 3 * 3600)
-    case "normal":
-      return weighted<() => number>(rng, [
-        [() => int(rng, 60, 600), 3],
-        [() => int(rng, 600, 3600), 5],
-        [() => int(rng, 3600, 3 * 3600), 2]
-      ])()
+    case "normal": {
+      const r = rng.next() * 10
+      return r < 3 ? int(rng, 60, 600) : r < 8 ? int(rng, 600, 3600) : int(rng, 3600, 3 * 3600)
+    }
   }
 }
 
@@ -153,7 +151,8 @@ const sessionsOf = (
   destroyTime: number,
   open: boolean,
   minUsers: number,
-  forceRejoin: boolean
+  forceRejoin: boolean,
+  relay: boolean
 ): Array<SessionSkeleton> => {
   const [lo, hi] = options.usersPerRoom
   const userCount = Math.max(minUsers, int(rng, lo, hi))
@@ -210,9 +209,25 @@ const sessionsOf = (
       })
     }
   }
+  if (relay && duration > 60) {
+    // A cloud relay / mixing robot (as in the official examples' `mixer_…` creators): others
+    // receive its stream as Type 7.
+    sessions.push({
+      userId: `${relayPrefix}${hex(rng, 16)}`,
+      joinTs: createTime + int(rng, 1, Math.min(20, duration - 30)),
+      leaveTs: destroyTime,
+      finished: !open,
+      deviceType: "",
+      sdkVersion: "",
+      clientIp: `10.${int(rng, 0, 255)}.${int(rng, 0, 255)}.${int(rng, 1, 254)}`
+    })
+  }
   sessions.sort((a, b) => a.joinTs - b.joinTs || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0))
   return sessions
 }
+
+/** User ids of relay robots start with this. */
+export const relayPrefix = "mixer_"
 
 /**
  * Rooms of one app, sorted by create time. Room 0 of each app is a long call over a UTC
@@ -258,7 +273,8 @@ export const roomsOf = (options: ResolvedOptions, appIndex: number, sdkAppId: nu
     let roomId = roomIdOf(rng, idKind)
     while (ids.has(roomId)) roomId = roomIdOf(rng, idKind)
     ids.add(roomId)
-    const sessions = sessionsOf(rng, options, createTime, destroyTime, kind === "open", forcedMidnight ? 2 : 1, forcedMidnight)
+    const relay = forcedMidnight || chance(rng, 0.1)
+    const sessions = sessionsOf(rng, options, createTime, destroyTime, kind === "open", forcedMidnight ? 2 : 1, forcedMidnight, relay)
     rooms.push({
       roomId,
       commId: `${sdkAppId}_${roomId}_${createTime}`,
@@ -291,7 +307,7 @@ const resolutions: ReadonlyArray<readonly [number, number, number]> = [
 const networkTypes = [[1, 6], [2, 3], [5, 2], [3, 0.3]] as const
 
 interface Draft {
-  readonly t: number
+  t: number
   readonly peerId: string
   readonly type: number
   readonly eventId: number
@@ -325,6 +341,19 @@ export const eventsOf = (seed: number, room: RoomSkeleton, session: SessionSkele
   // Exit takes the last few hundred ms; everything else lands before it.
   const exitStart = session.finished ? Math.max(startMs, endMs - int(rng, 200, 900)) : endMs
   let t = startMs + int(rng, 0, 300)
+
+  if (self.startsWith(relayPrefix)) {
+    // A relay robot only enters and leaves; its stream shows up in the others' events.
+    push(t, 5001)
+    push(t + int(rng, 10, 100), 5002, 1)
+    push(t + int(rng, 100, 300), 5003, 1)
+    push(t + int(rng, 300, 400), 7000, 0)
+    if (session.finished) {
+      pushExit(exitStart, 5008, 1)
+      pushExit(endMs, 7001, 0)
+    }
+    return finish(drafts, session, startMs, endMs, exitStart)
+  }
 
   // --- entering -----------------------------------------------------------
   if (web) {
@@ -411,7 +440,15 @@ export const eventsOf = (seed: number, room: RoomSkeleton, session: SessionSkele
     const first = Math.max(enteredMs, otherStart) + int(rng, 300, 3000)
     if (first >= Math.min(exitStart, otherEnd)) continue
     const otherVideo = publishesVideo(seed, room.commId, other)
-    if (web) {
+    if (other.userId.startsWith(relayPrefix)) {
+      if (web) {
+        push(first, 32777, -1, -1, 0, other.userId)
+        push(first + int(rng, 10, 200), 32776, -1, -1, 7, other.userId)
+      } else {
+        push(first, 5006, -1, -1, 7, other.userId)
+        push(first + int(rng, 30, 400), 5007, -1, -1, 7, other.userId)
+      }
+    } else if (web) {
       push(first, 32777, -1, -1, 0, other.userId)
       if (otherVideo) push(first + int(rng, 10, 200), 32776, -1, -1, 2, other.userId)
     } else if (otherVideo) {
@@ -430,21 +467,23 @@ export const eventsOf = (seed: number, room: RoomSkeleton, session: SessionSkele
     let cameraOn = video
     let network: number = 1
     const remotesAt = (at: number): Array<string> =>
-      room.sessions.filter((o) => o.userId !== self && o.joinTs * 1000 < at && o.leaveTs * 1000 > at).map((o) => o.userId)
+      room.sessions.filter((o) => o.userId !== self && !o.userId.startsWith(relayPrefix) && o.joinTs * 1000 < at && o.leaveTs * 1000 > at).map((o) => o.userId)
     // Times first, in order, so stateful toggles (mute → unmute) read right after sorting; a
     // paired action (drop → reconnect) holds the timeline until its second half.
     const times: Array<number> = []
     for (let i = 0; i < count; i++) times.push(enteredMs + 1000 + Math.floor(rng.next() * span))
     times.sort((a, b) => a - b)
     let busyUntil = 0
+    let laterFrom = 0
+    const later = (min: number, max: number): number => {
+      const t2 = Math.min(exitStart - 1, laterFrom + int(rng, min, max))
+      busyUntil = Math.max(busyUntil, t2)
+      return t2
+    }
     for (const drawn of times) {
       if (drawn <= busyUntil) continue
       const at = drawn
-      const later = (min: number, max: number) => {
-        const t2 = Math.min(exitStart - 1, at + int(rng, min, max))
-        busyUntil = Math.max(busyUntil, t2)
-        return t2
-      }
+      laterFrom = at
       if (web) {
         const action = weighted(rng, [["audio", 4], ["video", 3], ["device", 1], ["signal", 1], ["media", 1], ["update", 1], ["remote", 2], ["backend", 0.2]] as const)
         switch (action) {
@@ -623,11 +662,22 @@ export const eventsOf = (seed: number, room: RoomSkeleton, session: SessionSkele
     }
   }
 
-  // Short sessions squeeze the sequence: clamping keeps the order and the session bounds.
+  return finish(drafts, session, startMs, endMs, exitStart)
+}
+
+/** Short sessions squeeze the sequence: clamping keeps the order and the session bounds. */
+const byDraftTime = (a: Draft, b: Draft): number => a.t - b.t
+
+const finish = (drafts: Array<Draft>, session: SessionSkeleton, startMs: number, endMs: number, exitStart: number): Array<Event> => {
   const lastMs = session.finished ? exitStart - 1 : endMs
-  const out: Array<Draft> = drafts.map((d) => d.exit ? d : { ...d, t: Math.max(startMs, Math.min(lastMs, d.t)) })
-  out.sort((a, b) => a.t - b.t)
-  return out.map((d) => ({ peerId: d.peerId, type: d.type, timeMs: d.t, eventId: d.eventId, paramOne: d.paramOne, paramTwo: d.paramTwo }))
+  for (const d of drafts) if (!d.exit) d.t = Math.max(startMs, Math.min(lastMs, d.t))
+  drafts.sort(byDraftTime)
+  const out: Array<Event> = new Array(drafts.length)
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!
+    out[i] = { peerId: d.peerId, type: d.type, timeMs: d.t, eventId: d.eventId, paramOne: d.paramOne, paramTwo: d.paramTwo }
+  }
+  return out
 }
 
 /** Whole skeleton of a data set: apps with rooms and sessions, no events yet. */
