@@ -21,6 +21,7 @@ import {
   sessionsOverlapping
 } from "./internal/dataSetIndex.js"
 import { metrics, sample } from "./internal/dataSetQuality.js"
+import { isExactDataSet } from "./internal/dataSetValidate.js"
 
 // ---------------------------------------------------------------------------
 // models
@@ -371,7 +372,7 @@ const decodeDataSet = Schema.decodeUnknownEither(DataSetSchema, { errors: "first
  */
 export const decode = (input: unknown, source = "json"): Either.Either<DataSet, DataSetError> =>
   Either.flatMap(
-    Either.mapLeft(decodeDataSet(input), (error) => {
+    Either.mapLeft(isExactDataSet(input) ? Either.right(input as DataSet) : decodeDataSet(input), (error) => {
       const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
       return new DataSetError({
         source,

@@ -5,10 +5,13 @@ import * as fc from "effect/FastCheck"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import * as Schema from "effect/Schema"
 import * as DataSet from "../src/DataSet.js"
+import { isExactDataSet } from "../src/internal/dataSetValidate.js"
 
 const anchor = 1764028800 // 2025-11-25T00:00:00Z
 const small = DataSet.generate({ seed: 7, anchor, roomsPerApp: 12 })
+const tiny = DataSet.generate({ seed: 3, anchor, roomsPerApp: 2, usersPerRoom: 2, eventsPerHour: 4 })
 const multi = DataSet.generate({ seed: 99, anchor: anchor + 12345, apps: [1400000001, 1400000002], roomsPerApp: { min: 6, max: 10 }, usersPerRoom: { min: 1, max: 8 } })
 
 /**
@@ -86,7 +89,13 @@ const checkInvariants = (ds: DataSet.DataSet): void => {
         if (params !== "any") assert.include(params, event.paramOne, `ParamOne of ${event.eventId}`)
         assert.include([0, 2, 3, 7], event.type)
         assert.isTrue(present.has(event.peerId), "PeerId is a user of the call")
-        if (event.peerId !== session.userId) assert.notStrictEqual(event.eventId, 5001, "own events carry the own id")
+        if (event.peerId !== session.userId) {
+          assert.notStrictEqual(event.eventId, 5001, "own events carry the own id")
+          assert.isTrue(
+            room.sessions.some((o) => o.userId === event.peerId && o.joinTs * 1000 <= event.timeMs && event.timeMs <= o.leaveTs * 1000),
+            "an event about a remote user happens while that user is in the call"
+          )
+        }
       }
     }
     for (const sessions of byUser.values()) {
@@ -183,6 +192,39 @@ describe("DataSet JSON", () => {
     assert.include(e4.problem, "outside its session")
     const e5 = broken((ds) => (ds.apps[0].rooms[0].sessions[0].joinTs = ds.apps[0].rooms[0].createTime - 10))
     assert.strictEqual(e5.field, "apps[0].rooms[0].sessions[0]")
+  })
+
+  it.prop("the fast structural check never accepts what the Schema would reject or change", [
+    fc.integer({ min: 0, max: 10_000 }),
+    fc.constantFrom("peerId", "type", "timeMs", "eventId", "paramOne", "paramTwo", "userId", "joinTs", "finished", "events", "commId", "createTime", "isFinished", "sessions", "sdkAppId", "rooms", "extra"),
+    fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(-1), fc.constant([]), fc.constant(undefined))
+  ], ([where, key, value]) => {
+    const ds = JSON.parse(DataSet.toJson(tiny))
+    // Pick one object of the tree (data set, app, room, session or event) by index.
+    const nodes: Array<Record<string, unknown>> = [ds]
+    for (const app of ds.apps) {
+      nodes.push(app)
+      for (const room of app.rooms) {
+        nodes.push(room)
+        for (const session of room.sessions) nodes.push(session, ...session.events)
+      }
+    }
+    const node = nodes[where % nodes.length]!
+    if (value === undefined) delete node[key]
+    else node[key] = value
+    if (isExactDataSet(ds)) {
+      const decoded = Schema.decodeUnknownEither(DataSet.DataSetSchema)(ds)
+      assert.isTrue(Either.isRight(decoded))
+      if (Either.isRight(decoded)) assert.strictEqual(JSON.stringify(decoded.right), JSON.stringify(ds))
+    }
+  }, { fastCheck: { numRuns: 300 } })
+
+  it("drops unknown keys through the Schema", () => {
+    const ds = JSON.parse(DataSet.toJson(tiny))
+    ds.apps[0].rooms[0].colour = "red"
+    const result = DataSet.decode(ds)
+    assert.isTrue(Either.isRight(result))
+    if (Either.isRight(result)) assert.strictEqual(DataSet.toJson(result.right), DataSet.toJson(tiny))
   })
 
   it("rejects text that is not JSON", () => {

@@ -466,8 +466,11 @@ export const eventsOf = (seed: number, room: RoomSkeleton, session: SessionSkele
     let muted = false
     let cameraOn = video
     let network: number = 1
-    const remotesAt = (at: number): Array<string> =>
-      room.sessions.filter((o) => o.userId !== self && !o.userId.startsWith(relayPrefix) && o.joinTs * 1000 < at && o.leaveTs * 1000 > at).map((o) => o.userId)
+    // Remote users present at `at` (publishing video, when asked), not relay robots.
+    const remotesAt = (at: number, videoOnly: boolean): Array<SessionSkeleton> =>
+      room.sessions.filter((o) =>
+        o.userId !== self && !o.userId.startsWith(relayPrefix) && o.joinTs * 1000 < at && o.leaveTs * 1000 > at &&
+        (!videoOnly || publishesVideo(seed, room.commId, o)))
     // Times first, in order, so stateful toggles (mute → unmute) read right after sorting; a
     // paired action (drop → reconnect) holds the timeline until its second half.
     const times: Array<number> = []
@@ -513,12 +516,12 @@ export const eventsOf = (seed: number, room: RoomSkeleton, session: SessionSkele
             else push(at, 32783)
             break
           case "remote": {
-            const peers = remotesAt(at)
+            const pair = pick(rng, [[32784, 32786, 2], [32785, 32787, 0], [32778, 32776, 2], [32779, 32777, 0]] as const)
+            const peers = remotesAt(at, pair[2] === 2)
             if (peers.length > 0) {
               const peer = pick(rng, peers)
-              const pair = pick(rng, [[32784, 32786, 2], [32785, 32787, 0], [32778, 32776, 2], [32779, 32777, 0]] as const)
-              push(at, pair[0], -1, -1, pair[2], peer)
-              push(later(1000, 60000), pair[1], -1, -1, pair[2], peer)
+              push(at, pair[0], -1, -1, pair[2], peer.userId)
+              push(Math.min(later(1000, 60000), peer.leaveTs * 1000 - 1), pair[1], -1, -1, pair[2], peer.userId)
             }
             break
           }
@@ -613,9 +616,9 @@ export const eventsOf = (seed: number, room: RoomSkeleton, session: SessionSkele
             push(later(2000, 120000), 3002, 0)
             break
           case "decode": {
-            const peers = remotesAt(at)
+            const peers = remotesAt(at, true)
             if (peers.length > 0) {
-              const peer = pick(rng, peers)
+              const peer = pick(rng, peers).userId
               if (chance(rng, 0.5)) push(at, 4013, int(rng, 1, 30), int(rng, 0, 1), 2, peer)
               else push(at, chance(rng, 0.5) ? 4011 : 4012, -1, -1, 2, peer)
             }
@@ -625,20 +628,20 @@ export const eventsOf = (seed: number, room: RoomSkeleton, session: SessionSkele
             if (video) push(at, 4010, 1, -1, 2)
             break
           case "remoteImage": {
-            const peers = remotesAt(at)
+            const peers = remotesAt(at, true)
             if (peers.length > 0) {
               const peer = pick(rng, peers)
-              push(at, 4014, 1, -1, 2, peer)
-              push(later(1000, 60000), 4014, 0, -1, 2, peer)
+              push(at, 4014, 1, -1, 2, peer.userId)
+              push(Math.min(later(1000, 60000), peer.leaveTs * 1000 - 1), 4014, 0, -1, 2, peer.userId)
             }
             break
           }
           case "subscribe": {
-            const peers = remotesAt(at)
+            const peers = remotesAt(at, true)
             if (peers.length > 0) {
               const peer = pick(rng, peers)
-              push(at, 4015, 0, -1, 2, peer)
-              push(later(1000, 60000), 4015, 1, -1, 2, peer)
+              push(at, 4015, 0, -1, 2, peer.userId)
+              push(Math.min(later(1000, 60000), peer.leaveTs * 1000 - 1), 4015, 1, -1, 2, peer.userId)
             }
             break
           }
