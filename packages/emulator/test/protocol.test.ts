@@ -109,6 +109,17 @@ layer(Emulator.layer({ dataSet: tinyDataSet(now), rps: 0 }))("protocol", (it) =>
       assert.strictEqual(codeOf(yield* Effect.promise(() => call(emulator, undefined, { method: "GET", query }))), "RequestSizeLimitExceeded")
     }))
 
+  it.effect("reads v1 parameters from the query, refusing a malformed one", () =>
+    Effect.gen(function* () {
+      const emulator = yield* Emulator.Emulator
+      const malformed = yield* Effect.promise(() => raw(emulator.url, "GET", "/?SecretId=AKID&Signature=%ZZ", {}, ""))
+      assert.strictEqual(codeOf(malformed), "InvalidParameter.UrlParamsError")
+      const unsigned = yield* Effect.promise(() => raw(emulator.url, "GET", "/?Action=DescribeRoomInfo&Version=2019-07-22&SecretId=AKID", {}, ""))
+      assert.strictEqual(codeOf(unsigned), "AuthFailure.InvalidAuthorization")
+      const noVersion = yield* Effect.promise(() => raw(emulator.url, "GET", "/?Action=DescribeRoomInfo&SecretId=AKID", {}, ""))
+      assert.strictEqual(codeOf(noVersion), "MissingParameter")
+    }))
+
   it.effect("serves a bare GET / with a well-formed error", () =>
     Effect.gen(function* () {
       const emulator = yield* Emulator.Emulator
