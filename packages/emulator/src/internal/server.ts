@@ -141,7 +141,9 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
     ex.res.writeHead(200, {
       "Content-Type": "application/json",
       "Content-Length": sent.length,
-      "X-TC-RequestId": ex.requestId
+      "X-TC-RequestId": ex.requestId,
+      // The emulator's own clock (offset included): clients correct clock skew from it.
+      "Date": new Date(nowMillis()).toUTCString()
     })
     ex.res.end(sent)
     record(ex, 200, code)
