@@ -60,8 +60,8 @@ const known: ReadonlyMap<number, ReadonlyArray<number> | "any"> = new Map<number
 
 const allRooms = (ds: DataSet.DataSet) => ds.apps.flatMap((app) => app.rooms.map((room) => ({ app, room })))
 
-const checkInvariants = (ds: DataSet.DataSet): void => {
-  const windowStart = ds.anchor - 14 * 86400
+const checkInvariants = (ds: DataSet.DataSet, retentionDays = 14): void => {
+  const windowStart = ds.anchor - retentionDays * 86400
   for (const { app, room } of allRooms(ds)) {
     assert.strictEqual(room.commId, `${app.sdkAppId}_${room.roomId}_${room.createTime}`)
     assert.deepStrictEqual(DataSet.parseCommId(room.commId), { sdkAppId: app.sdkAppId, roomId: room.roomId, createTime: room.createTime })
@@ -149,7 +149,12 @@ describe("DataSet.generate", () => {
   })
 
   it.prop("holds its invariants for any seed and anchor", [fc.nat(), fc.integer({ min: 1_600_000_000, max: 1_900_000_000 }), fc.integer({ min: 1, max: 6 })], ([seed, at, rooms]) => {
-    checkInvariants(DataSet.generate({ seed, anchor: at, roomsPerApp: rooms, usersPerRoom: { min: 1, max: 4 }, retentionDays: 7 }))
+    const ds = DataSet.generate({ seed, anchor: at, roomsPerApp: rooms, usersPerRoom: { min: 1, max: 4 }, retentionDays: 7 })
+    checkInvariants(ds, 7)
+    for (const room of ds.apps[0]!.rooms) {
+      const people = new Set(room.sessions.map((s) => s.userId).filter((u) => !u.startsWith("mixer_"))).size
+      assert.isTrue(people >= 1 && people <= 4, `${people} users`)
+    }
   }, { fastCheck: { numRuns: 25 } })
 
   it("generateLazy serialises to the same bytes", () => {
@@ -157,6 +162,9 @@ describe("DataSet.generate", () => {
     assert.strictEqual(DataSet.toJson(lazy), DataSet.toJson(small))
     assert.strictEqual([...DataSet.toJsonChunks(lazy)].join(""), DataSet.toJson(small))
     assert.deepStrictEqual(DataSet.stats(lazy), DataSet.stats(small))
+    const room = lazy.apps[0]!.rooms[4]!
+    const user = room.sessions[0]!.userId
+    assert.deepStrictEqual(DataSet.userEvents(room, user), DataSet.userEvents(DataSet.findRoom(small, room.commId)!, user))
   })
 })
 
