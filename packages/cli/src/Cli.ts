@@ -124,8 +124,11 @@ export const command = Command.make("trtc", {}, () =>
 const ansi = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g")
 const stripAnsi = (text: string) => text.replace(ansi, "")
 
-const renderValidation = (error: ValidationError.ValidationError): string => {
-  const text = "error" in error ? stripAnsi(HelpDoc.toAnsiText(error.error)) : "invalid command line"
+const renderValidation = (error: ValidationError.ValidationError, args: ReadonlyArray<string>): string => {
+  let text = "error" in error ? stripAnsi(HelpDoc.toAnsiText(error.error)) : "invalid command line"
+  if (error._tag === "CommandMismatch" || /^Invalid subcommand/.test(text)) {
+    text = `unknown command ${JSON.stringify(args[0] ?? "")}: ${text.replace(/^Invalid subcommand for trtc - /, "")}`
+  }
   const missing = [...text.matchAll(/Expected to find option: '(--[\w-]+)'/g)].map((m) => m[1])
   const rest = text.replace(/Expected to find option: '(--[\w-]+)'/g, "").replace(/\s*\n\s*/g, " ").trim()
   const parts = missing.length === 0 ? [] : [`missing required ${missing.length === 1 ? "flag" : "flags"} ${missing.join(", ")}`]
@@ -158,7 +161,7 @@ export const run = (
         const failure = Cause.failureOption(cause)
         const error: unknown = Option.isSome(failure) ? failure.value : Cause.squash(cause)
         const rendered = ValidationError.isValidationError(error)
-          ? { line: CliError.scrub(`error: ${renderValidation(error)} — hint: see trtc --help`, secrets()), exitCode: CliError.ExitCode.usage }
+          ? { line: CliError.scrub(`error: ${renderValidation(error, args)} — hint: see trtc --help`, secrets()), exitCode: CliError.ExitCode.usage }
           : CliError.render(error, secrets())
         return terminal.stderr(rendered.line + "\n").pipe(Effect.as(rendered.exitCode))
       })

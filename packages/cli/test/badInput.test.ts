@@ -1,0 +1,115 @@
+// The bad input matrix: each mistake gives its exit code and one line naming the problem, and no
+// output ever contains the secret key or the session token (with --verbose too).
+import * as Emulator from "@effect-trtc/emulator/Emulator"
+import { assert, layer } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as net from "node:net"
+import { credentialEnv, run, sdkAppId, secretId, secretKey, token } from "./helpers.js"
+
+const closedPort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = net.createServer()
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as net.AddressInfo).port
+      server.close(() => resolve(port))
+    })
+  })
+
+interface Case {
+  readonly name: string
+  readonly args: ReadonlyArray<string>
+  readonly env?: (url: string) => Record<string, string | undefined>
+  readonly code: number
+  readonly message: RegExp
+}
+
+const app = ["--sdk-app-id", String(sdkAppId)]
+
+const cases: ReadonlyArray<Case> = [
+  { name: "missing flags", args: ["events"], code: 2, message: /missing required flags --sdk-app-id, --comm-id, --room-id, --user-id/ },
+  { name: "no command", args: [], code: 2, message: /missing command/ },
+  { name: "unknown command", args: ["frobnicate"], code: 2, message: /frobnicate/ },
+  { name: "unknown flag", args: ["rooms", ...app, "--bogus"], code: 2, message: /--bogus/ },
+  { name: "non-numeric --sdk-app-id", args: ["rooms", "--sdk-app-id", "abc"], code: 2, message: /--sdk-app-id: "abc" is not an integer/ },
+  { name: "unparsable time", args: ["rooms", ...app, "--start", "yesterday"], code: 2, message: /--start: cannot read "yesterday" as a time/ },
+  { name: "unparsable duration", args: ["export", ...app, "--since", "a while"], code: 2, message: /--since: cannot read "a while" as a duration/ },
+  { name: "end before start", args: ["rooms", ...app, "--start", "1h", "--end", "2h"], code: 2, message: /--end .* is not after --start/ },
+  { name: "period beyond retention", args: ["rooms", ...app, "--start", "30d", "--end", "20d"], code: 2, message: /before TRTC's 14-day retention/ },
+  { name: "unknown --format", args: ["rooms", ...app, "--format", "xml"], code: 2, message: /--format: unknown value "xml" \(expected one of json, ndjson, table, csv\)/ },
+  {
+    name: "plain-http non-loopback endpoint",
+    args: ["rooms", ...app, "--endpoint", "http://trtc.example.com"],
+    code: 2,
+    message: /--endpoint: plain http to trtc\.example\.com/
+  },
+  {
+    name: "missing credentials",
+    args: ["rooms", ...app],
+    env: (url) => ({ TRTC_ENDPOINT: url }),
+    code: 3,
+    message: /credentials/
+  },
+  {
+    name: "wrong key",
+    args: ["rooms", ...app],
+    env: (url) => ({ ...credentialEnv(url), TENCENTCLOUD_SECRET_KEY: "wrongKeyButAlsoSecret012345" }),
+    code: 3,
+    message: /AuthFailure\.SignatureFailure.*RequestId .*hint: /
+  },
+  {
+    name: "unknown SecretId",
+    args: ["rooms", ...app],
+    env: (url) => ({ ...credentialEnv(url), TENCENTCLOUD_SECRET_ID: "AKIDUNKNOWN000000000000000000000000000" }),
+    code: 3,
+    message: /AuthFailure\.SecretIdNotFound/
+  }
+]
+
+const secrets = [secretKey, token, "wrongKeyButAlsoSecret012345"]
+
+const assertClean = (output: string, label: string) => {
+  for (const secret of secrets) assert.notInclude(output, secret, `${label} leaks a secret`)
+}
+
+layer(Emulator.layer({ rps: 0, credentials: [{ secretId, secretKey, token }] }))("bad input", (it) => {
+  for (const c of cases) {
+    // --verbose matters where requests are made and credentials loaded.
+    for (const verbose of c.env !== undefined || c.code === 3 ? [false, true] : [false]) {
+      it.effect(`${c.name}${verbose ? " (--verbose)" : ""} → exit ${c.code}`, () =>
+        Effect.gen(function*() {
+          const emulator = yield* Emulator.Emulator
+          const env = c.env ? c.env(emulator.url) : credentialEnv(emulator.url)
+          const r = yield* run([...c.args, ...(verbose && c.args.length > 0 ? ["--verbose"] : [])], { env })
+          assertClean(r.stdout + r.stderr, c.name)
+          assert.strictEqual(r.code, c.code, r.stderr)
+          const errorLines = r.stderr.split("\n").filter((l) => l.startsWith("error:"))
+          assert.strictEqual(errorLines.length, 1, r.stderr)
+          assert.match(errorLines[0], c.message)
+          assert.notMatch(r.stderr, /\n\s+at /, "no stack trace")
+          if (!verbose) assert.strictEqual(r.stderr.trimEnd().split("\n").length, 1, r.stderr)
+        }))
+    }
+  }
+
+  it.effect("unreachable endpoint → exit 1 naming the endpoint problem", () =>
+    Effect.gen(function*() {
+      const port = yield* Effect.promise(closedPort)
+      const r = yield* run(["rooms", ...app, "--verbose"], { env: credentialEnv(`http://127.0.0.1:${port}`) })
+      assertClean(r.stdout + r.stderr, "unreachable")
+      assert.strictEqual(r.code, 1, r.stderr)
+      const errorLines = r.stderr.split("\n").filter((l) => l.startsWith("error:"))
+      assert.strictEqual(errorLines.length, 1)
+      assert.match(errorLines[0], /cannot reach the API.*hint: check --endpoint/)
+    }))
+
+  it.effect("--verbose logs requests on stderr without secrets, output stays clean", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const r = yield* run(["rooms", ...app, "--since", "2d", "--format", "ndjson", "--verbose"], { env: credentialEnv(emulator.url) })
+      assert.strictEqual(r.code, 0, r.stderr)
+      assert.match(r.stderr, /→ POST http:\/\/127\.0\.0\.1:\d+\/ DescribeRoomInfo \{/)
+      assert.match(r.stderr, /← DescribeRoomInfo HTTP 200/)
+      assertClean(r.stdout + r.stderr, "verbose")
+      assert.notInclude(r.stdout, "→", "the request log is on stderr only")
+    }))
+})

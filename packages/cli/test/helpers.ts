@@ -1,0 +1,96 @@
+// Spawning the built `trtc` bin as a real process, against an emulator running in the test.
+import type * as DataSet from "@effect-trtc/emulator/DataSet"
+import * as Effect from "effect/Effect"
+import { spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+export const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "bin", "trtc.mjs")
+
+export const secretId = "AKIDCLITEST00000000000000000000000000"
+export const secretKey = "cliTestSecretKeyDoNotLeak0123456789"
+export const token = "cliTestSessionTokenDoNotLeak9876543210"
+export const sdkAppId = 1400000001
+
+/** A home directory with no credential files, so only the environment counts. */
+export const emptyHome = fs.mkdtempSync(join(os.tmpdir(), "trtc-cli-home-"))
+
+export const tempDir = () => fs.mkdtempSync(join(os.tmpdir(), "trtc-cli-"))
+
+export interface Result {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export interface RunOptions {
+  readonly env?: Record<string, string | undefined>
+  /** Send SIGINT once this returns true (given the output so far; checked every 20 ms). */
+  readonly interruptWhen?: (output: { readonly stdout: string; readonly stderr: string }) => boolean
+}
+
+const baseEnv = (): Record<string, string> => ({
+  PATH: process.env.PATH ?? "",
+  HOME: emptyHome,
+  NO_COLOR: "1"
+})
+
+/** Credentials the test emulator accepts, as environment variables. */
+export const credentialEnv = (url: string): Record<string, string> => ({
+  TRTC_ENDPOINT: url,
+  TENCENTCLOUD_SECRET_ID: secretId,
+  TENCENTCLOUD_SECRET_KEY: secretKey,
+  TENCENTCLOUD_SESSION_TOKEN: token
+})
+
+export const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Effect.Effect<Result> =>
+  Effect.async<Result>((resume) => {
+    const env: Record<string, string> = baseEnv()
+    for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v
+    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (d: string) => void (stdout += d))
+    child.stderr.setEncoding("utf8").on("data", (d: string) => void (stderr += d))
+    let timer: NodeJS.Timeout | undefined
+    if (options.interruptWhen !== undefined) {
+      const check = options.interruptWhen
+      timer = setInterval(() => {
+        if (check({ stdout, stderr })) {
+          clearInterval(timer)
+          child.kill("SIGINT")
+        }
+      }, 20)
+    }
+    child.on("close", (code, signal) => {
+      if (timer !== undefined) clearInterval(timer)
+      resume(Effect.succeed({ code, signal, stdout, stderr }))
+    })
+    return Effect.sync(() => child.kill("SIGKILL"))
+  })
+
+/** The identity of an event as the CLI prints it (the same fields as `Records.eventKey`). */
+export const keyOf = (r: Record<string, unknown>): string =>
+  [r.sdkAppId, r.commId, r.userId, r.peerId, r.timeMs, r.eventId, r.type, r.paramOne, r.paramTwo].join("|")
+
+/** Every event of an app in the data set, as keys (sorted), for exact-set comparisons. */
+export const expectedEventKeys = (dataSet: DataSet.DataSet, app: number): Array<string> => {
+  const keys: Array<string> = []
+  for (const a of dataSet.apps) {
+    if (a.sdkAppId !== app) continue
+    for (const room of a.rooms) {
+      for (const session of room.sessions) {
+        for (const e of session.events) {
+          keys.push(keyOf({ sdkAppId: app, commId: room.commId, userId: session.userId, ...e }))
+        }
+      }
+    }
+  }
+  return keys.sort()
+}
+
+export const ndjson = (text: string): Array<Record<string, unknown>> =>
+  text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>)
