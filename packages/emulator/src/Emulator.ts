@@ -184,8 +184,8 @@ const generate = (options: Options, anchor: number): DataSet =>
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Instance, never, Scope.Scope> =>
-  Effect.gen(function* () {
+export const make: (options?: Options) => Effect.Effect<Instance, never, Scope.Scope> = Effect.fn("Emulator.make")(
+  function* (options: Options = {}) {
     const credentials = (options.credentials ?? [defaultCredential]).map(toCredential)
     const clockOffsetSeconds = options.clockOffsetSeconds ?? 0
     const anchor = Math.floor(Date.now() / 1000 + clockOffsetSeconds)
@@ -223,7 +223,8 @@ export const make = (options: Options = {}): Effect.Effect<Instance, never, Scop
       freezeClock: (frozen) => Effect.sync(() => server.freezeClock(frozen)),
       setFaults: (rules) => Effect.sync(() => server.setFaults(rules))
     } satisfies Instance
-  })
+  }
+)
 
 /**
  * The emulator as a layer.
