@@ -137,6 +137,12 @@ export interface GenerateOptions {
   readonly retentionDays?: number | undefined
   /** Mean number of mid-call events (toggles, switches, failures) per session hour; default 24. */
   readonly eventsPerHour?: number | undefined
+  /**
+   * A share of large calls (a class, an all-hands) with more users, so user lists need
+   * several pages. Default: 4 % with 12–40 users when `usersPerRoom` is not given, none when
+   * it is.
+   */
+  readonly largeRooms?: { readonly share: number; readonly users?: Count | undefined } | undefined
 }
 
 /**

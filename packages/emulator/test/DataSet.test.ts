@@ -148,6 +148,14 @@ describe("DataSet.generate", () => {
     assert.deepStrictEqual(DataSet.generate({ seed: 1, anchor, roomsPerApp: 0 }).apps, [{ sdkAppId: 1400000001, rooms: [] }])
   })
 
+  it("makes large calls on request", () => {
+    const ds = DataSet.generate({ seed: 5, anchor, roomsPerApp: 4, usersPerRoom: 3, largeRooms: { share: 1, users: { min: 15, max: 20 } } })
+    checkInvariants(ds)
+    const sizes = ds.apps[0]!.rooms.map((r) => new Set(r.sessions.map((s) => s.userId).filter((u) => !u.startsWith("mixer_"))).size)
+    assert.strictEqual(sizes.filter((n) => n >= 15 && n <= 20).length, 3, "all but the forced room 0")
+    assert.isTrue(DataSet.generate({ seed: 5, anchor, roomsPerApp: 30, usersPerRoom: 3 }).apps[0]!.rooms.every((r) => new Set(r.sessions.map((s) => s.userId).filter((u) => !u.startsWith("mixer_"))).size <= 3))
+  })
+
   it.prop("holds its invariants for any seed and anchor", [fc.nat(), fc.integer({ min: 1_600_000_000, max: 1_900_000_000 }), fc.integer({ min: 1, max: 6 })], ([seed, at, rooms]) => {
     const ds = DataSet.generate({ seed, anchor: at, roomsPerApp: rooms, usersPerRoom: { min: 1, max: 4 }, retentionDays: 7 })
     checkInvariants(ds, 7)

@@ -28,6 +28,7 @@ export interface ResolvedOptions {
   readonly usersPerRoom: readonly [number, number]
   readonly retentionDays: number
   readonly eventsPerHour: number
+  readonly largeRooms: { readonly share: number; readonly users: readonly [number, number] }
 }
 
 const range = (value: number | { readonly min: number; readonly max: number } | undefined, fallback: readonly [number, number], floor: number): readonly [number, number] => {
@@ -45,7 +46,12 @@ export const resolveOptions = (options: GenerateOptions): ResolvedOptions => ({
   roomsPerApp: range(options.roomsPerApp, [24, 24], 0),
   usersPerRoom: range(options.usersPerRoom, [2, 6], 1),
   retentionDays: Math.max(1, Math.floor(options.retentionDays ?? 14)),
-  eventsPerHour: Math.max(0, options.eventsPerHour ?? 24)
+  eventsPerHour: Math.max(0, options.eventsPerHour ?? 24),
+  // Large calls only by default or on request: an explicit usersPerRoom is taken literally.
+  largeRooms: {
+    share: Math.min(1, Math.max(0, options.largeRooms?.share ?? (options.usersPerRoom === undefined ? 0.04 : 0))),
+    users: range(options.largeRooms?.users, [12, 40], 1)
+  }
 })
 
 // ---------------------------------------------------------------------------
@@ -146,7 +152,7 @@ const midnightsIn = (from: number, to: number): Array<number> => {
 
 const sessionsOf = (
   rng: Rng,
-  options: ResolvedOptions,
+  users: readonly [number, number],
   createTime: number,
   destroyTime: number,
   open: boolean,
@@ -154,7 +160,7 @@ const sessionsOf = (
   forceRejoin: boolean,
   relay: boolean
 ): Array<SessionSkeleton> => {
-  const [lo, hi] = options.usersPerRoom
+  const [lo, hi] = users
   const userCount = Math.max(minUsers, int(rng, lo, hi))
   const duration = destroyTime - createTime
   const used = new Set<string>()
@@ -264,6 +270,12 @@ export const roomsOf = (options: ResolvedOptions, appIndex: number, sdkAppId: nu
       } else {
         const latest = Math.max(windowStart + 60, anchor - duration - 60)
         createTime = int(rng, windowStart + 60, latest)
+        if (chance(rng, 0.6)) {
+          // Most calls start in office hours (here UTC+8, 09:00–18:00), so some days and
+          // windows are crowded and others sparse, as in real traffic.
+          const busy = Math.floor(createTime / 86400) * 86400 + int(rng, 3600, 10 * 3600)
+          if (busy >= windowStart + 60 && busy <= latest) createTime = busy
+        }
       }
       destroyTime = Math.min(anchor, createTime + duration)
     }
@@ -274,7 +286,8 @@ export const roomsOf = (options: ResolvedOptions, appIndex: number, sdkAppId: nu
     while (ids.has(roomId)) roomId = roomIdOf(rng, idKind)
     ids.add(roomId)
     const relay = forcedMidnight || chance(rng, 0.1)
-    const sessions = sessionsOf(rng, options, createTime, destroyTime, kind === "open", forcedMidnight ? 2 : 1, forcedMidnight, relay)
+    const users = !forcedMidnight && chance(rng, options.largeRooms.share) ? options.largeRooms.users : options.usersPerRoom
+    const sessions = sessionsOf(rng, users, createTime, destroyTime, kind === "open", forcedMidnight ? 2 : 1, forcedMidnight, relay)
     rooms.push({
       roomId,
       commId: `${sdkAppId}_${roomId}_${createTime}`,
