@@ -48,7 +48,7 @@ export class CredentialsError extends Schema.TaggedError<CredentialsError>()("Cr
   tried: Schema.optional(Schema.Array(Schema.String))
 }) {
   override get message(): string {
-    return `${this.source}: ${this.problem}; ${this.fix}`
+    return `${this.source}: ${this.problem} — ${this.fix}`
   }
 }
 
@@ -221,13 +221,13 @@ const homeDirectory = Effect.map(
   (home) => Option.getOrElse(Option.filter(home, (h) => h.length > 0), () => os.homedir())
 )
 
-const readText = (file: string, source: string) =>
+const readText = (file: string, source: string, createFix: string) =>
   Effect.tryPromise({
     try: () => fs.readFile(file, "utf8"),
     catch: (cause) => {
       const code = (cause as NodeJS.ErrnoException).code
       return code === "ENOENT"
-        ? new CredentialsError({ source, reason: "NotFound", problem: "the file does not exist", fix: `create it, or choose another credential source` })
+        ? new CredentialsError({ source, reason: "NotFound", problem: "the file does not exist", fix: createFix })
         : new CredentialsError({ source, reason: "Invalid", problem: `the file cannot be read (${code ?? "unknown error"})`, fix: "check its permissions" })
     }
   })
@@ -265,7 +265,11 @@ export const fromProfile = (profile = "default"): Provider =>
   Effect.gen(function*() {
     const file = yield* profileFilePath
     const source = `profile file ${file} [${profile}]`
-    const text = yield* readText(file, source)
+    const text = yield* readText(
+      file,
+      source,
+      `create it with a [${profile}] section holding secret_id = … and secret_key = … (chmod 600), or set TENCENTCLOUD_CREDENTIALS_FILE`
+    )
     yield* warnIfWorldReadable(file)
     if (text.trim().length === 0) {
       return yield* new CredentialsError({ source, reason: "Invalid", problem: "the file is empty", fix: `add a [${profile}] section with secret_id and secret_key` })
@@ -315,7 +319,7 @@ export const fromTccli = (profile?: string): Provider =>
     )
     const file = path.join(yield* homeDirectory, ".tccli", `${name}.credential`)
     const source = `tccli file ${file}`
-    const text = yield* readText(file, source)
+    const text = yield* readText(file, source, `run: tccli configure --profile ${name}`)
     yield* warnIfWorldReadable(file)
     if (text.trim().length === 0) {
       return yield* new CredentialsError({ source, reason: "Invalid", problem: "the file is empty", fix: `run: tccli configure --profile ${name}` })
@@ -352,7 +356,7 @@ export const chain = (providers: ReadonlyArray<Provider>): Provider =>
             new CredentialsError({
               source: "credential chain",
               reason: "NotFound",
-              problem: `no credentials found; tried ${tried.join("; ")}`,
+              problem: `no credentials found (tried ${tried.join("; ")})`,
               fix: "set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or write ~/.tencentcloud/credentials, or run tccli configure",
               tried
             })
