@@ -1,3 +1,4 @@
+import * as Headers from "@effect/platform/Headers"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -6,6 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
@@ -13,6 +15,7 @@ import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
+import * as util from "node:util"
 import * as Credentials from "../src/Credentials.js"
 import * as Signing from "../src/Signing.js"
 import * as Tc3 from "../src/Tc3.js"
@@ -114,13 +117,22 @@ describe("Signing.signRequests against a real server", () => {
       assert.strictEqual(seen!.headers["content-type"], Signing.emptyBodyContentType)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
-  it.scoped("sends X-TC-Token for temporary credentials", () =>
+  it.scoped("sends X-TC-Token for temporary credentials, redacted from traces and logs", () =>
     Effect.gen(function*() {
       const server = yield* testServer({ nowSeconds: () => 0 })
-      const client = Signing.signRequests(yield* HttpClient.HttpClient, { service: "trtc", credential: credential(true) })
+      let traced: Headers.Headers | undefined
+      // What the platform's tracer would record for the request as sent.
+      const inner = (yield* HttpClient.HttpClient).pipe(HttpClient.tapRequest((request) =>
+        Effect.map(FiberRef.get(Headers.currentRedactedNames), (names) => {
+          traced = Headers.redact(request.headers, names) as Headers.Headers
+        })))
+      const client = Signing.signRequests(inner, { service: "trtc", credential: credential(true) })
       yield* client.execute(HttpClientRequest.post(server.url).pipe(HttpClientRequest.bodyText("{}", "application/json")))
       assertAccepted(server.seen[0]!)
       assert.strictEqual(server.seen[0]!.headers["x-tc-token"], token)
+      assert.notInclude(util.inspect(traced), token)
+      assert.notInclude(util.inspect(traced), server.seen[0]!.headers["authorization"]!.slice(-64))
+      assert.isTrue(Redacted.isRedacted(traced!["x-tc-token"]))
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.scoped("signs extra headers when asked (x-tc-action, as the CN docs do)", () =>
