@@ -124,6 +124,7 @@ export type Count = number | { readonly min: number; readonly max: number }
  * @category models
  */
 export interface GenerateOptions {
+  /** Any finite number; used modulo 2^32 (the data set records the value used). */
   readonly seed: number
   /** "Now", Unix s: rooms are spread over the retention window before it. */
   readonly anchor: number
@@ -133,7 +134,7 @@ export interface GenerateOptions {
   readonly roomsPerApp?: Count | undefined
   /** Distinct users per room; default 2–6 (a user may have several sessions). */
   readonly usersPerRoom?: Count | undefined
-  /** Days before the anchor that rooms are spread over; default 14. */
+  /** Days before the anchor that rooms are spread over; default 14 (1–30). */
   readonly retentionDays?: number | undefined
   /** Mean number of mid-call events (toggles, switches, failures) per session hour; default 24. */
   readonly eventsPerHour?: number | undefined
@@ -251,7 +252,8 @@ export const DataSetSchema = Schema.Struct({
  * over a UTC midnight with a unicode room id and a user who rejoins, and the last room (when
  * an app has two or more) is still open at the anchor.
  *
- * Every event is materialised: use {@link generateLazy} for large sets.
+ * Every event is materialised: use {@link generateLazy} for large sets. Throws a `RangeError`
+ * for an anchor or seed that is not a finite number (a programming error).
  *
  * @since 0.1.0
  * @category constructors

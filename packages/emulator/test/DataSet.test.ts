@@ -142,6 +142,12 @@ describe("DataSet.generate", () => {
     assert.isTrue(rooms.some((r) => r.sessions.some((s) => s.events.some((e) => e.eventId === 5006 && e.peerId !== s.userId))))
   })
 
+  it("refuses an anchor or seed that is not a number", () => {
+    assert.throws(() => DataSet.generate({ seed: 1, anchor: Number.NaN }), RangeError)
+    assert.throws(() => DataSet.generate({ seed: Number.POSITIVE_INFINITY, anchor }), RangeError)
+    assert.strictEqual(DataSet.generate({ seed: -1, anchor, roomsPerApp: 0 }).seed, 4294967295)
+  })
+
   it("spreads apps and honours the app list", () => {
     assert.deepStrictEqual(multi.apps.map((a) => a.sdkAppId), [1400000001, 1400000002])
     for (const app of multi.apps) assert.isTrue(app.rooms.length >= 6 && app.rooms.length <= 10)

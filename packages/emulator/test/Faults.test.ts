@@ -63,6 +63,12 @@ describe("Faults.make", () => {
     assert.deepStrictEqual(hits, hits.map(() => alone.decide("DescribeUserEvent") !== undefined))
   })
 
+  it.prop("nth fires exactly once, everyNth on the multiples", [fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 120 })], ([n, requests]) => {
+    assert.deepStrictEqual(firing(Faults.make([{ when: { nth: n }, effect: { reset: true } }]), "A", requests), requests >= n ? [n] : [])
+    const every = firing(Faults.make([{ when: { everyNth: n }, effect: { reset: true } }]), "A", requests)
+    assert.deepStrictEqual(every, Array.from({ length: Math.floor(requests / n) }, (_, i) => (i + 1) * n))
+  })
+
   it("respects limit, rule order, decideAll and reset", () => {
     const rules: ReadonlyArray<Faults.FaultRule> = [
       { when: { always: true }, effect: { latencyMs: 50 }, limit: 2 },

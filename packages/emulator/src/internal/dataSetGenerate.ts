@@ -39,13 +39,22 @@ const range = (value: number | { readonly min: number; readonly max: number } | 
   return [lo, hi]
 }
 
-export const resolveOptions = (options: GenerateOptions): ResolvedOptions => ({
+export const resolveOptions = (options: GenerateOptions): ResolvedOptions => {
+  // A programmer error, not a data problem: nothing sensible can be generated around it.
+  if (!Number.isFinite(options.anchor) || options.anchor < 40 * 86400) {
+    throw new RangeError(`DataSet.generate: anchor must be Unix seconds (a finite number after 1970-02-10), got ${options.anchor}`)
+  }
+  if (!Number.isFinite(options.seed)) throw new RangeError(`DataSet.generate: seed must be a finite number, got ${options.seed}`)
+  return resolved(options)
+}
+
+const resolved = (options: GenerateOptions): ResolvedOptions => ({
   seed: options.seed >>> 0,
   anchor: Math.floor(options.anchor),
   apps: options.apps && options.apps.length > 0 ? options.apps : [1400000001],
   roomsPerApp: range(options.roomsPerApp, [24, 24], 0),
   usersPerRoom: range(options.usersPerRoom, [2, 6], 1),
-  retentionDays: Math.max(1, Math.floor(options.retentionDays ?? 14)),
+  retentionDays: Math.min(30, Math.max(1, Math.floor(options.retentionDays ?? 14))),
   eventsPerHour: Math.max(0, options.eventsPerHour ?? 24),
   // Large calls only by default or on request: an explicit usersPerRoom is taken literally.
   largeRooms: {
