@@ -107,6 +107,8 @@ layer(Emulator.layer({ dataSet: tinyDataSet(now), rps: 0 }))("protocol", (it) =>
       assert.strictEqual(codeOf(yield* Effect.promise(() => call(emulator, roomQuery, { method: "PUT" }))), "UnsupportedProtocol")
       const query = `RoomId=${"x".repeat(33 * 1024)}`
       assert.strictEqual(codeOf(yield* Effect.promise(() => call(emulator, undefined, { method: "GET", query }))), "RequestSizeLimitExceeded")
+      const body = JSON.stringify({ ...roomQuery, Pad: "x".repeat(10 * 1024 * 1024) })
+      assert.strictEqual(codeOf(yield* Effect.promise(() => call(emulator, undefined, { body }))), "RequestSizeLimitExceeded")
     }))
 
   it.effect("reads v1 parameters from the query, refusing a malformed one", () =>
