@@ -17,6 +17,7 @@ import * as CliError from "./CliError.js"
 import { globalOptions, integer } from "./internal/globals.js"
 import * as Handlers from "./internal/handlers.js"
 import { Terminal } from "./internal/io.js"
+import { version as currentVersion } from "./internal/version.js"
 
 /**
  * The version printed by `trtc --version`.
@@ -24,7 +25,7 @@ import { Terminal } from "./internal/io.js"
  * @since 0.1.0
  * @category constants
  */
-export const version = "0.1.0"
+export const version: string = currentVersion
 
 const sdkAppId = integer("sdk-app-id").pipe(Options.withDescription("the application's SdkAppId"))
 const commId = Options.text("comm-id").pipe(Options.withDescription("the call id (CommId, from `trtc rooms`)"))

@@ -1,0 +1,160 @@
+import * as Trtc from "@effect-trtc/core/Trtc"
+import * as DataSet from "@effect-trtc/emulator/DataSet"
+import * as Emulator from "@effect-trtc/emulator/Emulator"
+import * as Faults from "@effect-trtc/emulator/Faults"
+import * as Credentials from "@effect-trtc/signer/Credentials"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import { RuntimeError, UsageError } from "../CliError.js"
+import * as Output from "../Output.js"
+import * as Records from "../Records.js"
+import * as Time from "../Time.js"
+import { Terminal } from "./io.js"
+import * as Source from "./source.js"
+
+// `trtc emulator` and `trtc demo`: loaded only by these two commands, so that the emulator's code
+// costs nothing to the others' start-up.
+
+const parseCredential = (text: string) => {
+  const [secretId, secretKey, ...token] = text.split(":")
+  if (!secretId || !secretKey) {
+    return Effect.fail(new UsageError({ problem: "--credentials: expected ID:KEY[:TOKEN]" }))
+  }
+  return Effect.succeed({ secretId, secretKey, ...(token.length > 0 ? { token: token.join(":") } : {}) })
+}
+
+/** `trtc emulator`: runs the emulator until interrupted. */
+/** The flags of `trtc emulator`. */
+export interface EmulatorFlags {
+  readonly host: string
+  readonly port: number
+  readonly seed: Option.Option<number>
+  readonly credentials: ReadonlyArray<string>
+  readonly rps: number
+  readonly retentionDays: 7 | 14
+  readonly faults: Option.Option<string>
+  readonly data: Option.Option<string>
+}
+
+/** The flags of `trtc demo`. */
+export interface DemoFlags {
+  readonly format: Option.Option<Output.Format>
+  readonly seed: number
+}
+
+export const emulator = (flags: EmulatorFlags) =>
+  Effect.gen(function*() {
+    const io = yield* Terminal
+    const credentials = yield* Effect.forEach(flags.credentials, parseCredential)
+    const faults = Option.isSome(flags.faults)
+      ? yield* Effect.mapError(Faults.load(flags.faults.value), (e) => new UsageError({ problem: `--faults: ${e.message}` }))
+      : undefined
+    const dataSet = Option.isSome(flags.data)
+      ? yield* Effect.mapError(DataSet.load(flags.data.value), (e) => new UsageError({ problem: `--data: ${e.message}` }))
+      : undefined
+    yield* Effect.scoped(Effect.gen(function*() {
+      const instance = yield* Emulator.make({
+        host: flags.host,
+        port: flags.port,
+        rps: flags.rps,
+        retentionDays: flags.retentionDays,
+        ...(credentials.length > 0 ? { credentials } : {}),
+        ...(Option.isSome(flags.seed) ? { seed: flags.seed.value } : {}),
+        ...(faults !== undefined ? { faults } : {}),
+        ...(dataSet !== undefined ? { dataSet } : {})
+      })
+      const apps = instance.dataSet.apps.map((app) => app.sdkAppId).join(", ")
+      yield* io.stdout(`listening on ${instance.url}\n`)
+      yield* io.stderr(
+        `SdkAppId ${apps}; credentials: SecretId ${instance.credential.secretId} (${
+          credentials.length > 0 ? "as given" : "the emulator's default key"
+        }).\nTry: TRTC_ENDPOINT=${instance.url} trtc rooms --sdk-app-id ${instance.dataSet.apps[0]?.sdkAppId} --since 14d\n`
+      )
+      return yield* Effect.never
+    }))
+  })
+
+const failurePattern = /fail|error|abnormal|exception|lost|disconnect|timed? ?out|denied|interrupt/i
+
+/** `trtc demo`: the main job against an in-process emulator, no setup, no account. */
+export const demo = (flags: DemoFlags) =>
+  Effect.scoped(Effect.gen(function*() {
+    const io = yield* Terminal
+    const instance = yield* Emulator.make({ seed: flags.seed })
+    const sdkAppId = instance.dataSet.apps[0]?.sdkAppId ?? Emulator.defaultSdkAppId
+    const trtc = Trtc.layer({ endpoint: instance.url }).pipe(
+      Layer.provide(Layer.merge(FetchHttpClient.layer, Credentials.layerStatic(Emulator.defaultCredential)))
+    )
+    const format = Option.getOrElse(flags.format, () => "table" as const)
+    const say = (text: string) => format === "table" ? io.stdout(text) : io.stderr(text)
+    const now = Math.floor(io.now() / 1000)
+    yield* say(`trtc demo: a TRTC API emulator is running at ${instance.url} (seed ${flags.seed}, SdkAppId ${sdkAppId}).\n`)
+    yield* say(`$ trtc rooms --sdk-app-id ${sdkAppId} --since 14d   # find a call\n`)
+    yield* Effect.gen(function*() {
+      const calls = Chunk.toReadonlyArray(yield* Stream.runCollect(
+        Source.rooms(sdkAppId, { startTime: now - Source.retentionDays * 86400 + 60, endTime: now })
+      ))
+      if (calls.length === 0) return yield* new RuntimeError({ problem: "the emulator has no calls in the last 14 days" })
+      // The most recent finished call: the one a support engineer is usually asked about.
+      const finished = calls.filter((c) => c.isFinished)
+      const call = (finished.length > 0 ? finished : calls).reduce((a, b) => b.createTime > a.createTime ? b : a)
+      const span = Source.callPeriod(call, now)
+      yield* say(`found ${calls.length} calls; the latest finished one is ${call.commId} (room ${call.roomId}), ${Time.iso(call.createTime)} to ${
+        call.destroyTime > 0 ? Time.iso(call.destroyTime) : "now"
+      }.\n\n$ trtc users --sdk-app-id ${sdkAppId} --comm-id ${call.commId}\n`)
+      const sessions = Chunk.toReadonlyArray(yield* Stream.runCollect(Source.users(sdkAppId, call.commId, span)))
+      if (format === "table") {
+        yield* io.stdout(Output.renderTable(sessions as unknown as ReadonlyArray<Output.Row>, Records.userColumns.table, io.columns))
+      }
+      const userIds = [...new Set(sessions.map((s) => s.userId))]
+      const events = (yield* Effect.forEach(userIds, (userId) =>
+        Source.userEvents({ sdkAppId, commId: call.commId, roomId: call.roomId, userId }, span))).flat()
+        .sort((a, b) => a.timeMs - b.timeMs)
+      yield* say(`\n$ trtc events --sdk-app-id ${sdkAppId} --comm-id ${call.commId} --room-id ${call.roomId} --user-id <each user>\n`)
+      if (format === "table") {
+        yield* io.stdout(Output.renderTable(events as unknown as ReadonlyArray<Output.Row>, ["time", "userId", "peerId", "eventId", "event"], io.columns))
+      } else {
+        yield* Output.writeStream(Stream.fromIterable(events as unknown as ReadonlyArray<Output.Row>), {
+          format,
+          columns: Records.eventColumns,
+          write: io.stdout
+        })
+      }
+      yield* say(`\n${summary(call, sessions, events)}\n`)
+    }).pipe(Effect.provide(trtc))
+  }))
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
+
+/** One paragraph about a call: who, how long, joins and leaves, failures. */
+export const summary = (
+  call: Source.Call,
+  sessions: ReadonlyArray<Records.UserRecord>,
+  events: ReadonlyArray<Records.EventRecord>
+): string => {
+  const users = new Set(sessions.map((s) => s.userId))
+  const rejoined = [...users].filter((u) => sessions.filter((s) => s.userId === u).length > 1)
+  const leaves = sessions.filter((s) => s.finished).length
+  const minutes = call.destroyTime > 0 ? Math.round((call.destroyTime - call.createTime) / 60) : undefined
+  const failures = events.filter((e) => failurePattern.test(e.event))
+  const byKind = new Map<string, number>()
+  for (const f of failures) byKind.set(f.event, (byKind.get(f.event) ?? 0) + 1)
+  const kinds = [...byKind.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3)
+    .map(([name, n]) => `${name}${n > 1 ? ` (x${n})` : ""}`)
+  const failedUsers = new Set(failures.map((f) => f.userId))
+  return [
+    `Summary: call ${call.commId} in room ${call.roomId}${minutes === undefined ? " is still running" : ` lasted ${minutes} min`};`,
+    `${plural(users.size, "user")} took part with ${plural(sessions.length, "join")} and ${plural(leaves, "leave")}${
+      rejoined.length > 0 ? ` (${rejoined.join(", ")} rejoined)` : ""
+    }.`,
+    `They reported ${plural(events.length, "event")}, ${
+      failures.length === 0
+        ? "none of them a failure."
+        : `${plural(failures.length, "failure")} from ${[...failedUsers].join(", ")}: ${kinds.join("; ")}.`
+    }`
+  ].join(" ")
+}
