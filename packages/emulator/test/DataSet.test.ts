@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as EventCatalogue from "@effect-trtc/core/EventCatalogue"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as fc from "effect/FastCheck"
@@ -146,6 +147,17 @@ describe("DataSet.generate", () => {
     assert.throws(() => DataSet.generate({ seed: 1, anchor: Number.NaN }), RangeError)
     assert.throws(() => DataSet.generate({ seed: Number.POSITIVE_INFINITY, anchor }), RangeError)
     assert.strictEqual(DataSet.generate({ seed: -1, anchor, roomsPerApp: 0 }).seed, 4294967295)
+  })
+
+  it("uses only events the core catalogue can name", () => {
+    for (const { room } of allRooms(multi)) {
+      for (const session of room.sessions) {
+        for (const e of session.events) {
+          const text = EventCatalogue.describe(e.eventId, e.paramOne, e.paramTwo)
+          assert.notInclude(text, "Unknown", `${e.eventId} ${e.paramOne} ${e.paramTwo}`)
+        }
+      }
+    }
   })
 
   it("spreads apps and honours the app list", () => {

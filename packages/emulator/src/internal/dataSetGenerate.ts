@@ -326,6 +326,8 @@ const resolutions: ReadonlyArray<readonly [number, number, number]> = [
   [1920, 1080, 2000]
 ]
 
+const smallStreams: ReadonlyArray<readonly [number, number]> = [[160, 90], [320, 180], [480, 270]]
+
 const networkTypes = [[1, 6], [2, 3], [5, 2], [3, 0.3]] as const
 
 interface Draft {
@@ -596,7 +598,10 @@ export const eventsOf = (seed: number, room: RoomSkeleton, session: SessionSkele
             }
             break
           case "smallStream":
-            if (video && cameraOn) push(at, 4003, pick(rng, [160, 320]), pick(rng, [90, 180]), 3)
+            if (video && cameraOn) {
+              const [w, h] = pick(rng, smallStreams)
+              push(at, 4003, w, h, 3)
+            }
             break
           case "network": {
             const next = weighted(rng, networkTypes.filter(([n]) => n !== network))
