@@ -139,10 +139,10 @@ const signedHeaderValues = (input: SignInput): Record<string, string> => ({
  * @category signing
  */
 export const canonicalRequest = (input: SignInput): { readonly canonical: string; readonly signedHeaders: string } => {
+  // The usual case, content-type and host only, is already in order: no sorting needed.
   const headers = hasExtraHeaders(input.extraSignedHeaders)
     ? canonicalHeaders(signedHeaderValues(input))
     : {
-      // The usual case, content-type and host only: already in order, no sorting needed.
         canonical: `content-type:${input.contentType.trim().toLowerCase()}\nhost:${input.host.trim().toLowerCase()}\n`,
         signedHeaders: "content-type;host"
       }
