@@ -248,9 +248,13 @@ export const DataSetSchema = Schema.Struct({
 
 /**
  * Generates a data set: pure and deterministic (no clock, no `Math.random`). Rooms are spread
- * over the retention window before `anchor`; room 0 of every app is a call of more than 4 h
- * over a UTC midnight with a unicode room id and a user who rejoins, and the last room (when
- * an app has two or more) is still open at the anchor.
+ * over the retention window before `anchor` (most starting in office hours). So that every
+ * set, however small, has the cases clients trip over, the first room drawn for each app is a
+ * call of more than 4 h over a UTC midnight (when the window holds one, i.e. retention of 2
+ * days or more) with a unicode room id, a user who rejoins and a relay robot (`mixer_…`,
+ * whose stream others receive as Type 7), and the last room drawn (when an app has two or
+ * more) is still open at the anchor. Web users (`deviceType` `web`) report WebRTC events,
+ * other devices SDK events.
  *
  * Every event is materialised: use {@link generateLazy} for large sets. Throws a `RangeError`
  * for an anchor or seed that is not a finite number (a programming error).

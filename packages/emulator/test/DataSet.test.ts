@@ -166,6 +166,12 @@ describe("DataSet.generate", () => {
     assert.deepStrictEqual(DataSet.generate({ seed: 1, anchor, roomsPerApp: 0 }).apps, [{ sdkAppId: 1400000001, rooms: [] }])
   })
 
+  it.prop("keeps the long call over a midnight inside any window of 2 days or more", [fc.nat(), fc.integer({ min: 1_600_000_000, max: 1_900_000_000 }), fc.integer({ min: 2, max: 30 })], ([seed, at, days]) => {
+    const ds = DataSet.generate({ seed, anchor: at, roomsPerApp: 2, usersPerRoom: 2, retentionDays: days, eventsPerHour: 0 })
+    checkInvariants(ds, days)
+    assert.isTrue(ds.apps[0]!.rooms.some((r) => r.destroyTime - r.createTime > 4 * 3600 && Math.floor(r.createTime / 86400) !== Math.floor(r.destroyTime / 86400)))
+  }, { fastCheck: { numRuns: 60 } })
+
   it("makes large calls on request", () => {
     const ds = DataSet.generate({ seed: 5, anchor, roomsPerApp: 4, usersPerRoom: 3, largeRooms: { share: 1, users: { min: 15, max: 20 } } })
     checkInvariants(ds)

@@ -272,7 +272,7 @@ export const roomsOf = (options: ResolvedOptions, appIndex: number, sdkAppId: nu
       createTime = anchor - duration
       destroyTime = anchor
     } else {
-      const candidates = kind === "midnight" ? midnightsIn(windowStart + 4 * 3600, anchor - duration) : []
+      const candidates = kind === "midnight" ? midnightsIn(windowStart + duration, anchor - duration) : []
       if (candidates.length > 0) {
         const midnight = pick(rng, candidates)
         createTime = midnight - int(rng, 600, duration - 600)
