@@ -99,14 +99,21 @@ export const demo = (flags: DemoFlags) =>
         Source.rooms(sdkAppId, { startTime: now - Source.retentionDays * 86400 + 60, endTime: now })
       ))
       if (calls.length === 0) return yield* new RuntimeError({ problem: "the emulator has no calls in the last 14 days" })
-      // The most recent finished call: the one a support engineer is usually asked about.
+      // Of the most recent finished calls, the busiest: the kind a support engineer is asked about.
       const finished = calls.filter((c) => c.isFinished)
-      const call = (finished.length > 0 ? finished : calls).reduce((a, b) => b.createTime > a.createTime ? b : a)
+      const recent = [...(finished.length > 0 ? finished : calls)].sort((a, b) => b.createTime - a.createTime).slice(0, 6)
+      const candidates = yield* Effect.forEach(recent, (call) =>
+        Effect.map(
+          Stream.runCollect(Source.users(sdkAppId, call.commId, Source.callPeriod(call, now))),
+          (sessions) => ({ call, sessions: Chunk.toReadonlyArray(sessions) })
+        ))
+      // A call that fits on a screen: the most sessions up to six, else the smallest.
+      const score = (n: number) => n <= 6 ? n : -n
+      const { call, sessions } = candidates.reduce((best, c) => score(c.sessions.length) > score(best.sessions.length) ? c : best)
       const span = Source.callPeriod(call, now)
-      yield* say(`found ${calls.length} calls; the latest finished one is ${call.commId} (room ${call.roomId}), ${Time.iso(call.createTime)} to ${
+      yield* say(`found ${calls.length} calls; showing ${call.commId} (room ${call.roomId}), ${Time.iso(call.createTime)} to ${
         call.destroyTime > 0 ? Time.iso(call.destroyTime) : "now"
-      }.\n\n$ trtc users --sdk-app-id ${sdkAppId} --comm-id ${call.commId}\n`)
-      const sessions = Chunk.toReadonlyArray(yield* Stream.runCollect(Source.users(sdkAppId, call.commId, span)))
+      }, the busiest that fits a screen of the ${recent.length} latest.\n\n$ trtc users --sdk-app-id ${sdkAppId} --comm-id ${call.commId}\n`)
       if (format === "table") {
         yield* io.stdout(Output.renderTable(sessions as unknown as ReadonlyArray<Output.Row>, Records.userColumns.table, io.columns))
       }
@@ -116,7 +123,12 @@ export const demo = (flags: DemoFlags) =>
         .sort((a, b) => a.timeMs - b.timeMs)
       yield* say(`\n$ trtc events --sdk-app-id ${sdkAppId} --comm-id ${call.commId} --room-id ${call.roomId} --user-id <each user>\n`)
       if (format === "table") {
-        yield* io.stdout(Output.renderTable(events as unknown as ReadonlyArray<Output.Row>, ["time", "userId", "peerId", "eventId", "event"], io.columns))
+        const shown = events.length > maxRows ? [...events.slice(0, maxRows - 10), ...events.slice(-10)] : events
+        const table = Output.renderTable(shown, ["time", "userId", "peerId", "eventId", "event"], io.columns).split("\n")
+        if (events.length > maxRows) {
+          table.splice(maxRows - 9, 0, `… ${events.length - maxRows} more events (trtc export prints them all) …`)
+        }
+        yield* io.stdout(table.join("\n"))
       } else {
         yield* Output.writeStream(Stream.fromIterable(events as unknown as ReadonlyArray<Output.Row>), {
           format,
@@ -127,6 +139,9 @@ export const demo = (flags: DemoFlags) =>
       yield* say(`\n${summary(call, sessions, events)}\n`)
     }).pipe(Effect.provide(trtc))
   }))
+
+// The demo's event table stays readable on a screen.
+const maxRows = 60
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
 
