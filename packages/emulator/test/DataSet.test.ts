@@ -172,6 +172,13 @@ describe("DataSet.generate", () => {
     assert.isTrue(ds.apps[0]!.rooms.some((r) => r.destroyTime - r.createTime > 4 * 3600 && Math.floor(r.createTime / 86400) !== Math.floor(r.destroyTime / 86400)))
   }, { fastCheck: { numRuns: 60 } })
 
+  it("keeps the long call inside the window when a midnight lies just after the window start", () => {
+    // Window start 5 h before a midnight: a call over that midnight could begin before it.
+    for (let seed = 0; seed < 40; seed++) {
+      checkInvariants(DataSet.generate({ seed, anchor: anchor + 43 * 3600, roomsPerApp: 1, usersPerRoom: 2, retentionDays: 2, eventsPerHour: 0 }), 2)
+    }
+  })
+
   it("makes large calls on request", () => {
     const ds = DataSet.generate({ seed: 5, anchor, roomsPerApp: 4, usersPerRoom: 3, largeRooms: { share: 1, users: { min: 15, max: 20 } } })
     checkInvariants(ds)
