@@ -74,28 +74,29 @@ const checkInvariants = (ds: DataSet.DataSet, retentionDays = 14): void => {
     assert.strictEqual(room.sessions[0]!.joinTs, room.createTime)
     assert.strictEqual(Math.max(...room.sessions.map((s) => s.leaveTs)), room.destroyTime)
     const byUser = new Map<string, Array<DataSet.Session>>()
+    const present = new Set(room.sessions.map((s) => s.userId))
     for (const session of room.sessions) {
       assert.isTrue(session.joinTs >= room.createTime && session.leaveTs <= room.destroyTime, "session inside its room")
       assert.isTrue(session.joinTs < session.leaveTs)
       if (!session.finished) assert.strictEqual(session.leaveTs, ds.anchor)
       byUser.set(session.userId, [...(byUser.get(session.userId) ?? []), session])
-      const present = new Set(room.sessions.map((s) => s.userId))
       let previous = -Infinity
+      // Plain checks in the per-event loop (tens of thousands of events): chai asserts only on failure.
+      const fail = (event: DataSet.Event, why: string): never => assert.fail(`${room.commId} ${session.userId} ${JSON.stringify(event)}: ${why}`)
       for (const event of session.events) {
-        assert.isTrue(event.timeMs >= session.joinTs * 1000 && event.timeMs <= session.leaveTs * 1000, "event inside its session")
-        assert.isTrue(event.timeMs >= previous, "events sorted by time")
+        if (!(event.timeMs >= session.joinTs * 1000 && event.timeMs <= session.leaveTs * 1000)) fail(event, "event outside its session")
+        if (event.timeMs < previous) fail(event, "events not sorted by time")
         previous = event.timeMs
         const params = known.get(event.eventId)
-        assert.isDefined(params, `event id ${event.eventId} is in the reference tables`)
-        if (params !== "any") assert.include(params, event.paramOne, `ParamOne of ${event.eventId}`)
-        assert.include([0, 2, 3, 7], event.type)
-        assert.isTrue(present.has(event.peerId), "PeerId is a user of the call")
+        if (params === undefined) fail(event, "event id not in the reference tables")
+        if (params !== "any" && !params!.includes(event.paramOne)) fail(event, "ParamOne not in the reference table")
+        if (![0, 2, 3, 7].includes(event.type)) fail(event, "unknown Type")
+        if (!present.has(event.peerId)) fail(event, "PeerId is not a user of the call")
         if (event.peerId !== session.userId) {
-          assert.notStrictEqual(event.eventId, 5001, "own events carry the own id")
-          assert.isTrue(
-            room.sessions.some((o) => o.userId === event.peerId && o.joinTs * 1000 <= event.timeMs && event.timeMs <= o.leaveTs * 1000),
-            "an event about a remote user happens while that user is in the call"
-          )
+          if (event.eventId === 5001) fail(event, "own events must carry the own id")
+          if (!room.sessions.some((o) => o.userId === event.peerId && o.joinTs * 1000 <= event.timeMs && event.timeMs <= o.leaveTs * 1000)) {
+            fail(event, "an event about a remote user must happen while that user is in the call")
+          }
         }
       }
     }
