@@ -150,6 +150,37 @@ describe("DataSet.generate", () => {
     assert.strictEqual(DataSet.generate({ seed: -1, anchor, roomsPerApp: 0 }).seed, 4294967295)
   })
 
+  it("tells a coherent story per session", () => {
+    for (const { room } of allRooms(multi)) {
+      for (const session of room.sessions) {
+        const own = session.events.filter((e) => e.peerId === session.userId)
+        const ids = own.map((e) => e.eventId)
+        const where = `${room.commId} ${session.userId}`
+        if (session.deviceType === "web") {
+          assert.include([32790, 32791], ids[0], where)
+          if (session.finished) assert.strictEqual(ids[ids.length - 1], 32789, where)
+          continue
+        }
+        assert.strictEqual(ids[0], 5001, where)
+        if (session.finished) assert.strictEqual(ids[ids.length - 1], 7001, where)
+        const entered = own.findIndex((e) => e.eventId === 5003 && e.paramOne === 1)
+        assert.isTrue(entered > 0, where)
+        for (const id of [5004, 5009, 5008]) {
+          const i = ids.indexOf(id)
+          assert.isTrue(i === -1 || i > entered, `${where}: ${id} after entering`)
+        }
+        // Mute and unmute alternate after the mic starts.
+        const mic = own.filter((e) => e.eventId === 3001 && e.paramOne !== 0).map((e) => e.paramOne)
+        mic.forEach((p, i) => assert.strictEqual(p, i % 2 === 0 ? 1 : 3, where))
+        // A network drop comes back to the network it dropped from.
+        const net = own.filter((e) => e.eventId === 1003).map((e) => e.paramOne)
+        net.forEach((p, i) => {
+          if (p === 0 && i > 0 && i + 1 < net.length) assert.strictEqual(net[i + 1], net[i - 1], `${where}: network ${net.join(",")}`)
+        })
+      }
+    }
+  })
+
   it("uses only events the core catalogue can name", () => {
     for (const { room } of allRooms(multi)) {
       for (const session of room.sessions) {

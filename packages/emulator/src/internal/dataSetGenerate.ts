@@ -379,6 +379,8 @@ export const eventsOf = (seed: number, room: RoomSkeleton, session: SessionSkele
     return finish(drafts, session, startMs, endMs, exitStart)
   }
 
+  let initialNetwork: number = 1
+
   // --- entering -----------------------------------------------------------
   if (web) {
     if (chance(rng, 0.06)) {
@@ -419,7 +421,8 @@ export const eventsOf = (seed: number, room: RoomSkeleton, session: SessionSkele
     push(t, 5003, 1)
     push(t + int(rng, 1, 30), 7000, rejoined ? 1 : 0)
     t += int(rng, 20, 200)
-    push(t, 1003, weighted(rng, networkTypes))
+    initialNetwork = weighted(rng, networkTypes)
+    push(t, 1003, initialNetwork)
     push(t + int(rng, 1, 20), 6001, pick(rng, [1, 2, 101, 102]), int(rng, 0, 3))
     t += int(rng, 20, 200)
     push(t, 3003, chance(rng, 0.9) ? 11 : 10)
@@ -489,7 +492,7 @@ export const eventsOf = (seed: number, room: RoomSkeleton, session: SessionSkele
     const count = Math.min(5000, Math.floor(eventsPerHour * hours * (0.5 + rng.next())))
     let muted = false
     let cameraOn = video
-    let network: number = 1
+    let network = initialNetwork
     // Remote users present at `at` (publishing video, when asked), not relay robots.
     const remotesAt = (at: number, videoOnly: boolean): Array<SessionSkeleton> =>
       room.sessions.filter((o) =>
