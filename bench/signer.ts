@@ -57,6 +57,10 @@ const measure = (f: () => unknown, millis: number): number => {
   return ops / (Number(now - start) / 1e9)
 }
 
+const rounds = 7
+const roundMillis = 400
+const median = (values: ReadonlyArray<number>): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
 const sizes: ReadonlyArray<readonly [string, number]> = [["100 B", 100], ["2 KB", 2048], ["64 KB", 65536]]
 const key = Redacted.make(secretKey)
 const rows: Array<string> = []
@@ -73,13 +77,18 @@ for (const [label, size] of sizes) {
   const theirs = () =>
     Sign.sign3({ method: "POST", url: `https://${host}/`, payload: bytes, timestamp, service: "trtc", secretId, secretKey, headers: { "Content-Type": contentType } })
   if (ours() !== theirs() || oursUncached() !== theirs()) throw new Error(`signatures differ for ${label}: ${ours()} vs ${theirs()}`)
-  // Warm all up before measuring, then measure each once.
+  // Warm all up, then interleave short rounds and keep each variant's median, so a burst of
+  // load from other processes does not land on one side only.
   measure(ours, 300)
   measure(oursUncached, 300)
   measure(theirs, 300)
-  const oursOps = measure(ours, 2000)
-  const uncachedOps = measure(oursUncached, 2000)
-  const theirsOps = measure(theirs, 2000)
+  const samples: [Array<number>, Array<number>, Array<number>] = [[], [], []]
+  for (let round = 0; round < rounds; round++) {
+    samples[0].push(measure(ours, roundMillis))
+    samples[1].push(measure(oursUncached, roundMillis))
+    samples[2].push(measure(theirs, roundMillis))
+  }
+  const [oursOps, uncachedOps, theirsOps] = samples.map(median) as [number, number, number]
   const ratio = oursOps / theirsOps
   const fmt = (ops: number) => Math.round(ops).toLocaleString("en-US")
   console.log(`${label.padEnd(6)} Tc3.sign ${fmt(oursOps).padStart(10)} ops/s  (uncached key ${fmt(uncachedOps).padStart(10)})  SDK sign3 ${fmt(theirsOps).padStart(10)} ops/s  ratio ${ratio.toFixed(2)}x`)
@@ -92,7 +101,7 @@ if (process.argv.includes("--write")) {
     "",
     `### ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — Node ${process.version}, ${cpu} (${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}), tencentcloud-sdk-nodejs-common ${sdkVersion}`,
     "",
-    "Command: `pnpm exec tsx bench/signer.ts --write`",
+    "Command: `pnpm exec tsx bench/signer.ts --write` (median of 7 interleaved 0.4 s rounds per variant)",
     "",
     "| body | Tc3.sign (ops/s) | Tc3.sign, key not cached (ops/s) | SDK Sign.sign3 (ops/s) | ratio (cached / SDK) |",
     "|---|---:|---:|---:|---:|",
