@@ -1,0 +1,137 @@
+// End to end: `trtc export` (stdout, --out under faults, --resume after SIGINT), `trtc demo` and
+// `trtc emulator`, as real processes against a real emulator over HTTP.
+import * as DataSet from "@effect-trtc/emulator/DataSet"
+import * as Emulator from "@effect-trtc/emulator/Emulator"
+import { assert, describe, it, layer } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as fs from "node:fs"
+import { join } from "node:path"
+import * as Output from "../src/Output.js"
+import * as Records from "../src/Records.js"
+import {
+  credentialEnv,
+  expectedEventKeys,
+  keyOf,
+  ndjson,
+  run,
+  sdkAppId,
+  secretId,
+  secretKey,
+  tempDir,
+  token
+} from "./helpers.js"
+
+const now = Math.floor(Date.now() / 1000)
+// Calls spread over the 7 days before an hour ago: all well inside the 14-day retention.
+const dataSet = DataSet.generate({ seed: 7, anchor: now - 3600, roomsPerApp: 6, retentionDays: 7 })
+const expected = expectedEventKeys(dataSet, sdkAppId)
+
+const EmulatorLive = Emulator.layer({
+  dataSet,
+  rps: 0,
+  credentials: [{ secretId, secretKey, token }]
+})
+
+const fast = ["--rps", "1000", "--concurrency", "4"]
+
+layer(EmulatorLive)("trtc against the emulator", (it) => {
+  const env = Effect.map(Emulator.Emulator, (e) => credentialEnv(e.url))
+
+  const parse = (format: Output.Format, stdout: string, columns: Output.Columns): Array<Record<string, unknown>> =>
+    format === "ndjson"
+      ? ndjson(stdout)
+      : format === "json"
+        ? JSON.parse(stdout) as Array<Record<string, unknown>>
+        : Output.parseCsv(stdout).records.slice(1).map((f) => Object.fromEntries(columns.all.map((k, i) => [k, f[i]])))
+
+  for (const format of ["ndjson", "json", "csv"] as const) {
+    it.effect(`export streams every event of the period exactly once (${format} on stdout)`, () =>
+      Effect.gen(function*() {
+        const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--format", format, ...fast], {
+          env: yield* env
+        })
+        assert.strictEqual(r.code, 0, r.stderr)
+        assert.deepStrictEqual(parse(format, r.stdout, Records.eventColumns).map(keyOf).sort(), expected)
+      }))
+  }
+
+  it.effect("export --out under injected faults writes every event exactly once", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      yield* emulator.setFaults([
+        { action: "DescribeUserEvent", when: { everyNth: 3 }, effect: { apiError: "InternalError" } },
+        { action: "DescribeUserInfo", when: { everyNth: 4 }, effect: { httpStatus: 503 } },
+        { action: "DescribeRoomInfo", when: { nth: 2 }, effect: { reset: true } }
+      ])
+      const out = join(tempDir(), "events.csv")
+      const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out, ...fast], {
+        env: yield* env
+      }).pipe(Effect.ensuring(emulator.setFaults([])))
+      assert.strictEqual(r.code, 0, r.stderr)
+      const faulted = (yield* emulator.requests).filter((entry) => entry.fault !== undefined)
+      assert.isAtLeast(faulted.length, 3, "the faults fired")
+      const parsed = Output.parseCsv(fs.readFileSync(out, "utf8"))
+      assert.deepStrictEqual(parsed.records[0], [...Records.eventColumns.all])
+      const records = parsed.records.slice(1).map((f) => Object.fromEntries(Records.eventColumns.all.map((k, i) => [k, f[i]])))
+      assert.deepStrictEqual(records.map(keyOf).sort(), expected)
+    }))
+
+  it.effect("export --resume after SIGINT midway completes the file without duplicates or loss", () =>
+    Effect.gen(function*() {
+      const out = join(tempDir(), "events.ndjson")
+      const size = () => fs.existsSync(out) ? fs.statSync(out).size : 0
+      // Slow enough to be interrupted after the first calls are written.
+      const first = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out, "--rps", "4", "--concurrency", "1"], {
+        env: yield* env,
+        interruptWhen: () => size() > 0
+      })
+      assert.strictEqual(first.code, 130, first.stderr)
+      const partial = ndjson(fs.readFileSync(out, "utf8"))
+      assert.isAbove(partial.length, 0)
+      assert.isBelow(partial.length, expected.length)
+      // Simulate a torn write as well: half a record at the end must be dropped, not kept.
+      fs.appendFileSync(out, "{\"sdkAppId\":1400000001,\"commId\":")
+      const second = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out, "--resume", ...fast], {
+        env: yield* env
+      })
+      assert.strictEqual(second.code, 0, second.stderr)
+      assert.include(second.stderr, "resuming")
+      assert.deepStrictEqual(ndjson(fs.readFileSync(out, "utf8")).map(keyOf).sort(), expected)
+      // Resuming a finished export adds nothing.
+      const third = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out, "--resume", ...fast], {
+        env: yield* env
+      })
+      assert.strictEqual(third.code, 0, third.stderr)
+      assert.strictEqual(ndjson(fs.readFileSync(out, "utf8")).length, expected.length)
+    }))
+
+  it.effect("export --out refuses to overwrite without --resume", () =>
+    Effect.gen(function*() {
+      const out = join(tempDir(), "existing.ndjson")
+      fs.writeFileSync(out, "{}\n")
+      const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--out", out], { env: yield* env })
+      assert.strictEqual(r.code, 2)
+      assert.include(r.stderr, "--resume")
+      assert.strictEqual(fs.readFileSync(out, "utf8"), "{}\n")
+    }))
+})
+
+describe("trtc demo and trtc emulator", () => {
+  it.live("demo shows a call's users, events and a summary with no setup", () =>
+    Effect.gen(function*() {
+      const r = yield* run(["demo"])
+      assert.strictEqual(r.code, 0, r.stderr)
+      assert.include(r.stdout, "userId")
+      assert.match(r.stdout, /time\s+userId\s+peerId\s+eventId\s+event/)
+      assert.match(r.stdout, /Summary: call \S+ in room \S+ .* users? took part/)
+    }))
+
+  it.live("emulator prints where it listens and serves until interrupted", () =>
+    Effect.gen(function*() {
+      const r = yield* run(["emulator", "--port", "0", "--seed", "3"], {
+        interruptWhen: ({ stdout }) => stdout.includes("listening on")
+      })
+      assert.match(r.stdout, /^listening on http:\/\/127\.0\.0\.1:\d+$/m)
+      assert.strictEqual(r.code, 130)
+    }))
+})
