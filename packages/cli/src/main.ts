@@ -32,6 +32,9 @@ Cli.run(process.argv.slice(2), knownSecrets).pipe(
         : Cause.isInterruptedOnly(exit.cause) ? ExitCode.interrupted : ExitCode.failure
       process.exitCode = code
       onExit(code)
+      // Do not wait for idle keep-alive sockets and timers to wind down: the work is done and
+      // every write has been flushed (stdout writes wait for their callback).
+      process.exit(code)
     }
   })
 )
