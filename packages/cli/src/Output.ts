@@ -47,6 +47,8 @@ export type Row = object
 export interface Columns {
   readonly all: ReadonlyArray<string>
   readonly table: ReadonlyArray<string>
+  /** Table columns that give up width first when the terminal is narrow (ids people copy do not). */
+  readonly shrink?: ReadonlyArray<string> | undefined
 }
 
 /**
@@ -155,7 +157,8 @@ const numeric = (cell: Cell) => typeof cell === "number"
 
 /**
  * Renders rows as aligned columns no wider than `width` characters: columns keep their natural
- * width while they fit, and the widest are narrowed (cells cut with `…`) until the table fits.
+ * width while they fit; then the `shrinkFirst` columns, and after them the widest, are narrowed
+ * (cells cut with `…`) until the table fits.
  * Numbers are right-aligned.
  *
  * @since 0.1.0
@@ -164,13 +167,19 @@ const numeric = (cell: Cell) => typeof cell === "number"
 export const renderTable = (
   rows: ReadonlyArray<Row>,
   columns: ReadonlyArray<string>,
-  width: number = Number.POSITIVE_INFINITY
+  width: number = Number.POSITIVE_INFINITY,
+  shrinkFirst: ReadonlyArray<string> = []
 ): string => {
   const gap = 2
   const natural = columns.map((c) => Math.max(c.length, ...rows.map((r) => cellText(get(r, c)).length)))
   const widths = [...natural]
   const total = () => widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1)
   const minimum = columns.map((c) => Math.min(Math.max(4, Math.min(c.length, 8)), natural[columns.indexOf(c)]))
+  for (const name of shrinkFirst) {
+    const i = columns.indexOf(name)
+    if (i === -1 || total() <= width) continue
+    widths[i] -= Math.min(widths[i] - minimum[i], total() - width)
+  }
   while (total() > width) {
     let widest = -1
     for (let i = 0; i < widths.length; i++) {
@@ -255,7 +264,7 @@ export const writeStream = <E, R>(
         Effect.tap((all) =>
           Chunk.isEmpty(all)
             ? write("(no results)\n")
-            : write(renderTable(Chunk.toReadonlyArray(all), columns.table, options.width))),
+            : write(renderTable(Chunk.toReadonlyArray(all), columns.table, options.width, columns.shrink))),
         Effect.tap((all) => options.onRows ? options.onRows(all.length) : Effect.void),
         Effect.map((all) => all.length)
       )

@@ -123,7 +123,8 @@ export const eventColumns: Output.Columns = {
     "paramTwo",
     "event"
   ],
-  table: ["time", "roomId", "userId", "peerId", "eventId", "event"]
+  table: ["time", "roomId", "userId", "peerId", "eventId", "event"],
+  shrink: ["event", "roomId", "peerId"]
 }
 
 /**
@@ -190,7 +191,8 @@ export const roomColumns: Output.Columns = {
     "isFinished",
     "creatorUserId"
   ],
-  table: ["commId", "roomId", "createTime", "destroyTime", "durationSeconds", "isFinished", "creatorUserId"]
+  table: ["commId", "createTime", "destroyTime", "durationSeconds", "isFinished", "creatorUserId", "roomId"],
+  shrink: ["roomId", "creatorUserId", "destroyTime"]
 }
 
 /**
@@ -268,7 +270,8 @@ export const userColumns: Output.Columns = {
     "sdkVersion",
     "clientIp"
   ],
-  table: ["userId", "joinTime", "leaveTime", "durationSeconds", "deviceType", "sdkVersion", "clientIp"]
+  table: ["userId", "joinTime", "leaveTime", "durationSeconds", "deviceType", "sdkVersion", "clientIp"],
+  shrink: ["clientIp", "sdkVersion", "deviceType", "leaveTime"]
 }
 
 const isoSeconds = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z")

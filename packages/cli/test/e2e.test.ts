@@ -63,7 +63,7 @@ layer(EmulatorLive)("trtc against the emulator", (it) => {
             assert.include(r.stdout, "\r\n")
           } else {
             const lines = r.stdout.trimEnd().split("\n")
-            assert.match(lines[0], /^commId\s+roomId\s+createTime/)
+            assert.match(lines[0], /^commId\s+createTime\s+destroyTime/)
             assert.strictEqual(lines.length, commIds.length + 1)
             for (const id of commIds) assert.include(r.stdout, id)
           }

@@ -3,6 +3,7 @@ import * as Credentials from "@effect-trtc/signer/Credentials"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
+import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
@@ -59,9 +60,13 @@ export const loggerLayer = (verbose: boolean): Layer.Layer<never, never, Termina
     Layer.merge(
       Logger.replace(
         Logger.defaultLogger,
-        Logger.make(({ logLevel, message }) => {
-          const text = (Array.isArray(message) ? message : [message]).map((m) =>
-            typeof m === "string" ? m : JSON.stringify(m)).join(" ")
+        Logger.make(({ annotations, logLevel, message }) => {
+          const parts = (Array.isArray(message) ? message : [message]).map((m) =>
+            typeof m === "string" ? m : JSON.stringify(m))
+          for (const [key, value] of HashMap.toEntries(annotations)) {
+            parts.push(`${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
+          }
+          const text = parts.join(" ")
           terminal.stderrSync(CliError.scrub(`${logLevel.label.toLowerCase()}: ${text}`.replace(/\s*\n\s*/g, " "), knownSecrets()) + "\n")
         })
       ),

@@ -115,7 +115,7 @@ export const demo = (flags: DemoFlags) =>
         call.destroyTime > 0 ? Time.iso(call.destroyTime) : "now"
       }, the busiest that fits a screen of the ${recent.length} latest.\n\n$ trtc users --sdk-app-id ${sdkAppId} --comm-id ${call.commId}\n`)
       if (format === "table") {
-        yield* io.stdout(Output.renderTable(sessions as unknown as ReadonlyArray<Output.Row>, Records.userColumns.table, io.columns))
+        yield* io.stdout(Output.renderTable(sessions as unknown as ReadonlyArray<Output.Row>, Records.userColumns.table, io.columns, Records.userColumns.shrink))
       }
       const userIds = [...new Set(sessions.map((s) => s.userId))]
       const events = (yield* Effect.forEach(userIds, (userId) =>
@@ -124,7 +124,7 @@ export const demo = (flags: DemoFlags) =>
       yield* say(`\n$ trtc events --sdk-app-id ${sdkAppId} --comm-id ${call.commId} --room-id ${call.roomId} --user-id <each user>\n`)
       if (format === "table") {
         const shown = events.length > maxRows ? [...events.slice(0, maxRows - 10), ...events.slice(-10)] : events
-        const table = Output.renderTable(shown, ["time", "userId", "peerId", "eventId", "event"], io.columns).split("\n")
+        const table = Output.renderTable(shown, ["time", "userId", "peerId", "eventId", "event"], io.columns, ["event", "peerId"]).split("\n")
         if (events.length > maxRows) {
           table.splice(maxRows - 9, 0, `… ${events.length - maxRows} more events (trtc export prints them all) …`)
         }
