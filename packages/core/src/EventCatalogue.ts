@@ -185,3 +185,36 @@ export const describe = (eventId: number, paramOne: number, paramTwo: number): s
  */
 export const describeException = (table: ExceptionTable, id: number): string =>
   exceptionsByTable.get(table)?.get(id)?.description ?? `Unknown ${table} exception ${id}`
+
+/**
+ * {@link describe} for anything shaped like an `EventMessage`.
+ *
+ * @since 0.1.0
+ * @category catalogue
+ */
+export const describeMessage = (event: {
+  readonly eventId: number
+  readonly paramOne: number
+  readonly paramTwo: number
+}): string => describe(event.eventId, event.paramOne, event.paramTwo)
+
+/**
+ * The meaning of `EventMessage.Type`, the video stream an event concerns.
+ *
+ * @since 0.1.0
+ * @category catalogue
+ */
+export const streamTypeName = (type: number): string => {
+  switch (type) {
+    case 0:
+      return "non-video"
+    case 2:
+      return "big stream"
+    case 3:
+      return "small stream"
+    case 7:
+      return "relayed stream"
+    default:
+      return `stream type ${type}`
+  }
+}

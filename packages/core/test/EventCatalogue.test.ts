@@ -96,4 +96,9 @@ describe("EventCatalogue", () => {
     assert.strictEqual(EventCatalogue.describe(1001, 1, -1), "The user plugged wired earphone")
     assert.strictEqual(EventCatalogue.describeException("roomDismissal", 1001), "Failed to initialize audio device")
   })
+
+  it("describes EventMessage-shaped values and names stream types", () => {
+    assert.strictEqual(EventCatalogue.describeMessage({ eventId: 4003, paramOne: 1280, paramTwo: 720 }), "Video resolution switched to 1280x720")
+    assert.deepStrictEqual([0, 2, 3, 7, 9].map(EventCatalogue.streamTypeName), ["non-video", "big stream", "small stream", "relayed stream", "stream type 9"])
+  })
 })
