@@ -179,10 +179,13 @@ export const resolvePeriod = (
       )
     }
     const notes: Array<string> = []
-    if (start < retentionStart) {
-      notes.push(`note: start ${iso(start)} is older than the ${options.retentionDays}-day retention; using ${
-        iso(retentionStart + 60)
-      }`)
+    if (start < retentionStart + 60) {
+      // `--since 14d` means "everything there is": only a start well before retention is worth a note.
+      if (start < retentionStart - 3600) {
+        notes.push(`note: start ${iso(start)} is older than the ${options.retentionDays}-day retention; using ${
+          iso(retentionStart + 60)
+        }`)
+      }
       // A minute of margin so the request is still inside retention when it reaches the server.
       start = retentionStart + 60
     }

@@ -14,6 +14,8 @@ import { Terminal } from "./io.js"
 import * as Progress from "./progress.js"
 import * as Source from "./source.js"
 
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
+
 const globalsOf = (flags: GlobalFlags) =>
   Effect.flatMap(Terminal, (io) => resolveGlobals(flags, io.env, io.stdoutIsTTY))
 
@@ -160,9 +162,9 @@ export const exportEvents = (flags: GlobalFlags & {
       const file = yield* ExportFile.open({ path, format, resume: flags.resume, sdkAppId: flags.sdkAppId })
       if (flags.resume) {
         yield* io.stderr(
-          `resuming ${path}: ${file.state.records} events of ${file.state.completed.size + (file.state.partial ? 1 : 0)} calls already there${
-            file.state.dropped > 0 ? `, dropped a torn last line (${file.state.dropped} bytes)` : ""
-          }\n`
+          `resuming ${path}: ${count(file.state.records, "event")} of ${
+            count(file.state.completed.size + (file.state.partial ? 1 : 0), "call")
+          } already there${file.state.dropped > 0 ? `, dropped a torn last line (${file.state.dropped} bytes)` : ""}\n`
         )
       }
       const encode = (event: Records.EventRecord) =>
@@ -177,7 +179,7 @@ export const exportEvents = (flags: GlobalFlags & {
         Effect.ensuring(progress.done),
         (effect) => withApi(globals, effect)
       )
-      yield* io.stderr(`wrote ${written} events to ${path}\n`)
+      yield* io.stderr(`wrote ${count(written, "event")} to ${path}\n`)
     }))
   })
 
