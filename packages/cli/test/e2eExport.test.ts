@@ -105,6 +105,20 @@ layer(EmulatorLive)("trtc against the emulator", (it) => {
       assert.strictEqual(ndjson(fs.readFileSync(out, "utf8")).length, expected.length)
     }))
 
+  it.effect("export --format json interrupted midway still prints a valid JSON array (exit 130)", () =>
+    Effect.gen(function*() {
+      const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--format", "json", "--rps", "4", "--concurrency", "1"], {
+        env: yield* env,
+        interruptWhen: ({ stdout }) => stdout.includes("{")
+      })
+      assert.strictEqual(r.code, 130, r.stderr)
+      const records = JSON.parse(r.stdout) as Array<Record<string, unknown>>
+      assert.isAbove(records.length, 0)
+      assert.isBelow(records.length, expected.length)
+      const all = new Set(expected)
+      for (const record of records) assert.isTrue(all.has(keyOf(record)))
+    }))
+
   it.effect("export --out refuses to overwrite without --resume", () =>
     Effect.gen(function*() {
       const out = join(tempDir(), "existing.ndjson")
