@@ -1,7 +1,6 @@
 import * as EventCatalogue from "@effect-trtc/core/EventCatalogue"
 import * as Models from "@effect-trtc/core/Models"
 import * as Trtc from "@effect-trtc/core/Trtc"
-import * as Windows from "@effect-trtc/core/Windows"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -37,6 +36,19 @@ export const parseCommId = (
     : Option.some({ sdkAppId: Number(match[1]), roomId: match[2], createTime: Number(match[3]) })
 }
 
+// The widest period each listing action accepts (reference §4): DescribeRoomInfo 24 h,
+// DescribeUserInfo 4 h.
+const maxSpan = { rooms: 86_400, users: 14_400 } as const
+
+/** Consecutive windows of at most `span` seconds covering the period (shared edges). */
+export const windows = (period: Time.Period, span: number): Array<Time.Period> => {
+  const out: Array<Time.Period> = []
+  for (let start = period.startTime; start < period.endTime; start += span) {
+    out.push({ startTime: start, endTime: Math.min(start + span, period.endTime) })
+  }
+  return out
+}
+
 const pages = <A>(
   fetch: (pageNumber: number) => Effect.Effect<ReadonlyArray<A>, SourceError, Trtc.Trtc>,
   pageSize: number
@@ -56,7 +68,7 @@ export const rooms = (
 ): Stream.Stream<Call, SourceError, Trtc.Trtc> => {
   const seen = new Set<string>()
   return Stream.fromIterable(
-    Windows.split(Windows.make(period.startTime, period.endTime), Windows.maxSpans.DescribeRoomInfo)
+    windows(period, maxSpan.rooms)
   ).pipe(
     Stream.flatMap((window) =>
       pages(
@@ -65,8 +77,8 @@ export const rooms = (
             trtc.describeRoomInfo(
               new Models.DescribeRoomInfoRequest({
                 sdkAppId,
-                startTime: window.start,
-                endTime: window.end,
+                startTime: window.startTime,
+                endTime: window.endTime,
                 ...(roomId === undefined ? {} : { roomId }),
                 pageNumber,
                 pageSize: Models.maxPageSize
@@ -99,7 +111,7 @@ export const users = (
 ): Stream.Stream<Records.UserRecord, SourceError, Trtc.Trtc> => {
   const seen = new Set<string>()
   return Stream.fromIterable(
-    Windows.split(Windows.make(period.startTime, period.endTime), Windows.maxSpans.DescribeUserInfo)
+    windows(period, maxSpan.users)
   ).pipe(
     Stream.flatMap((window) =>
       pages(
@@ -109,8 +121,8 @@ export const users = (
               new Models.DescribeUserInfoRequest({
                 sdkAppId,
                 commId,
-                startTime: window.start,
-                endTime: window.end,
+                startTime: window.startTime,
+                endTime: window.endTime,
                 pageNumber,
                 pageSize: Models.maxPageSize
               })
