@@ -4,8 +4,11 @@
  *
  * TRTC enforces 20 requests per second per API. A token bucket that starts full lets a burst
  * of `rps` through at the end of one second and another at the start of the next, which a
- * strict sliding-window server rejects; this limiter keeps the last `rps` start times and lets
- * a start through only once the oldest of them has left the window.
+ * strict sliding-window server rejects; this limiter keeps the last `rps` uses and lets a
+ * start through only once the oldest of them has left the window. A use wrapped by `limit`
+ * leaves the window a full window after it *ended*: the server counts arrivals, which fall
+ * between our start and the response, and a request that waited for a fresh connection would
+ * otherwise land in the same server window as one sent a second later on a warm connection.
  *
  * @since 0.1.0
  */
@@ -17,7 +20,8 @@ import { makeSlidingWindow } from "./internal/slidingWindow.js"
 
 /**
  * The limiter: `acquire(key)` waits until one more start of `key` fits in the window and
- * records it; `limit(key)` runs an effect after such a wait.
+ * records it; `limit(key)` runs an effect in such a slot and counts the slot until the effect
+ * ends, so that a server counting arrivals never sees more than `rps` in a window.
  *
  * @since 0.1.0
  * @category models
@@ -25,7 +29,10 @@ import { makeSlidingWindow } from "./internal/slidingWindow.js"
 export interface Service {
   /** Waits (interruptibly) for a slot of `key` and records the start. */
   readonly acquire: (key: string) => Effect.Effect<void>
-  /** Runs `self` once a slot of `key` is free. */
+  /**
+   * Runs `self` once a slot of `key` is free; the slot counts from when `self` ends, and the
+   * next start it allows comes a full window later.
+   */
   readonly limit: (key: string) => <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }
 
@@ -86,10 +93,9 @@ export const make = (options: Options): Effect.Effect<Service> =>
       }
       return window
     }
-    const acquire = (key: string) => Effect.suspend(() => windowOf(key).acquire)
     return {
-      acquire,
-      limit: (key) => (self) => Effect.zipRight(acquire(key), self)
+      acquire: (key) => Effect.suspend(() => windowOf(key).acquire),
+      limit: (key) => (self) => Effect.suspend(() => windowOf(key).limit(self))
     }
   })
 

@@ -15,7 +15,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Random from "effect/Random"
-import { defaultIsRetryable, describeError, isSignatureExpire } from "./internal/retryable.js"
+import { describeError, isSignatureExpire } from "./internal/retryable.js"
+import * as TrtcError from "./TrtcError.js"
 
 /**
  * Retry settings.
@@ -112,7 +113,7 @@ export const defaults: Resolved = {
   maxDelayMillis: 5_000,
   budgetMillis: 30_000,
   jitter: 0.5,
-  isRetryable: defaultIsRetryable
+  isRetryable: TrtcError.isRetryable
 }
 
 const millis = (input: Duration.DurationInput | undefined, fallback: number): number =>

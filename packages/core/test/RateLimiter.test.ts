@@ -122,3 +122,32 @@ describe("RateLimiter", () => {
       assert.deepStrictEqual([first, second], [0, 1000])
     }))
 })
+
+describe("RateLimiter.limit", () => {
+  it.effect("counts a use until it ends: the next start comes a full window after the end", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RateLimiter.make({ rps: 2 })
+      const starts: Array<number> = []
+      // Each use takes 300 ms: starts at 0, 0, then 1300, 1300 (a window after the ends), ...
+      const use = limiter.limit("A")(Effect.zipRight(Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sync(() => { starts.push(t) })), Effect.sleep(300)))
+      const fiber = yield* Effect.fork(Effect.forEach(Array.from({ length: 6 }), () => use, { concurrency: "unbounded", discard: true }))
+      yield* TestClock.adjust("10 seconds")
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual(starts, [0, 0, 1300, 1300, 2600, 2600])
+    }))
+
+  it.effect("a failed or interrupted use frees its slot a window after it ended", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RateLimiter.make({ rps: 1 })
+      yield* Effect.exit(limiter.limit("A")(Effect.fail("boom")))
+      const running = yield* Effect.fork(limiter.limit("A")(Effect.never))
+      yield* TestClock.adjust("1 second")
+      yield* TestClock.adjust("500 millis")
+      yield* Fiber.interrupt(running)
+      const starts: Array<number> = []
+      const next = yield* Effect.fork(limiter.limit("A")(Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sync(() => { starts.push(t) }))))
+      yield* TestClock.adjust("2 seconds")
+      yield* Fiber.join(next)
+      assert.deepStrictEqual(starts, [2500])
+    }))
+})

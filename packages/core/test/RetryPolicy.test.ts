@@ -1,6 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
-import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -9,14 +8,12 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as TestClock from "effect/TestClock"
 import * as RetryPolicy from "../src/RetryPolicy.js"
+import * as TrtcError from "../src/TrtcError.js"
 
-// Stand-ins with the shapes of the client's tagged errors.
-class InternalError extends Data.TaggedError("InternalError")<{ code: string; requestId: string }> {}
-class InvalidParameter extends Data.TaggedError("InvalidParameter")<{ code: string; requestId: string }> {}
-class AuthFailure extends Data.TaggedError("AuthFailure")<{ code: string; requestId: string }> {}
-class HttpStatusError extends Data.TaggedError("HttpStatusError")<{ status: number }> {}
+type TestError = TrtcError.TrtcError
 
-type TestError = InternalError | InvalidParameter | AuthFailure | HttpStatusError
+const api = (code: string, requestId = "r") => TrtcError.fromEnvelope("DescribeRoomInfo", { Code: code, Message: "" }, requestId)
+const status = (code: number) => new TrtcError.HttpStatusError({ action: "DescribeRoomInfo", status: code })
 
 // An attempt that records when it started and fails with the next scripted error (or succeeds).
 const scripted = (script: ReadonlyArray<TestError | "ok">, times: Array<number>) => {
@@ -28,7 +25,7 @@ const scripted = (script: ReadonlyArray<TestError | "ok">, times: Array<number>)
   })
 }
 
-const internal = (n: number) => new InternalError({ code: "InternalError.DBError", requestId: `req-${n}` })
+const internal = (n: number) => api("InternalError.DBError", `req-${n}`)
 
 describe("RetryPolicy", () => {
   it.effect("backs off exponentially up to the cap", () =>
@@ -83,20 +80,43 @@ describe("RetryPolicy", () => {
     Effect.gen(function*() {
       const policy = RetryPolicy.make({ baseDelay: 100, jitter: 0 })
       const times: Array<number> = []
-      const fiber = yield* Effect.fork(policy.retry(scripted([internal(1), new HttpStatusError({ status: 503 }), new HttpStatusError({ status: 429 }), "ok"], times), { action: "A" }))
+      const fiber = yield* Effect.fork(policy.retry(scripted([internal(1), status(503), status(429), "ok"], times), { action: "A" }))
       yield* TestClock.adjust("10 seconds")
       assert.strictEqual(yield* Fiber.join(fiber), "done")
       assert.deepStrictEqual(times, [0, 100, 300, 700])
+    }))
+
+  it.effect("retries transport errors, timeouts, cut-off bodies, throttling and unavailability", () =>
+    Effect.gen(function*() {
+      const policy = RetryPolicy.make({ baseDelay: 10, jitter: 0, maxRetries: 10 })
+      const times: Array<number> = []
+      const script: ReadonlyArray<TestError | "ok"> = [
+        new TrtcError.TransportError({ action: "A", reason: "ECONNRESET" }),
+        new TrtcError.TimeoutError({ action: "A", timeoutMillis: 100 }),
+        new TrtcError.ResponseDecodeError({ action: "A", detail: "not JSON", kind: "InvalidJson" }),
+        api("RequestLimitExceeded.UinLimitExceeded"),
+        api("ServiceUnavailable"),
+        status(502),
+        "ok"
+      ]
+      const fiber = yield* Effect.fork(policy.retry(scripted(script, times), { action: "A" }))
+      yield* TestClock.adjust("1 minute")
+      assert.strictEqual(yield* Fiber.join(fiber), "done")
+      assert.strictEqual(times.length, 7)
     }))
 
   it.effect("never retries parameter errors, other auth errors or 4xx", () =>
     Effect.gen(function*() {
       const policy = RetryPolicy.make({ baseDelay: 100, jitter: 0 })
       for (const error of [
-        new InvalidParameter({ code: "InvalidParameter.QueryScaleOversize", requestId: "r" }),
-        new AuthFailure({ code: "AuthFailure.SignatureFailure", requestId: "r" }),
-        new AuthFailure({ code: "AuthFailure.SignatureExpire", requestId: "r" }),
-        new HttpStatusError({ status: 404 })
+        api("InvalidParameter.QueryScaleOversize"),
+        api("MissingParameter.CommId"),
+        api("AuthFailure.SignatureFailure"),
+        api("AuthFailure.SecretIdNotFound"),
+        api("AuthFailure.SignatureExpire"),
+        api("ResponseSizeLimitExceeded"),
+        status(404),
+        new TrtcError.RequestValidationError({ action: "A", field: "f", problem: "p", fix: "x" })
       ]) {
         const times: Array<number> = []
         const exit = yield* Effect.exit(policy.retry(scripted([error], times), { action: "A" }))
@@ -122,7 +142,7 @@ describe("RetryPolicy", () => {
   it.effect("corrects the clock once on SignatureExpire, then attempts again at once", () =>
     Effect.gen(function*() {
       const policy = RetryPolicy.make({ maxRetries: 0 })
-      const expired = new AuthFailure({ code: "AuthFailure.SignatureExpire", requestId: "r" })
+      const expired = api("AuthFailure.SignatureExpire")
       let corrections = 0
       const correctClock = () => Effect.sync(() => { corrections++; return true })
       const times: Array<number> = []

@@ -1,6 +1,6 @@
 /**
- * Error classification by tag and code, so the retry policy works on any error value it is
- * handed (including ones from a replaced client).
+ * Reading the tag, code and RequestId of any error value the retry policy is handed (it may
+ * come from a replaced client), for the clock-skew check and the log lines.
  *
  * @internal
  */
@@ -19,29 +19,6 @@ export const codeOf = (error: unknown): string | undefined => text(field(error, 
 /** @internal */
 export const isSignatureExpire = (error: unknown): boolean =>
   tagOf(error) === "AuthFailure" && codeOf(error) === "AuthFailure.SignatureExpire"
-
-const retryableTags = new Set(["TransportError", "TimeoutError", "InternalError", "ServiceUnavailable", "RequestLimitExceeded"])
-
-/**
- * DESIGN's list: transport errors, timeouts, HTTP 5xx and 429, `InternalError*`,
- * `ServiceUnavailable`, `RequestLimitExceeded*`; never auth or parameter errors.
- *
- * @internal
- */
-export const defaultIsRetryable = (error: unknown): boolean => {
-  const tag = tagOf(error)
-  if (tag === undefined) return false
-  if (retryableTags.has(tag)) return true
-  if (tag === "HttpStatusError") {
-    const status = field(error, "status")
-    return typeof status === "number" && (status >= 500 || status === 429)
-  }
-  if (tag === "UnknownApiError") {
-    const code = codeOf(error) ?? ""
-    return code.startsWith("InternalError") || code.startsWith("RequestLimitExceeded") || code.startsWith("ServiceUnavailable")
-  }
-  return false
-}
 
 /**
  * The fields a retry log line carries: the code (or HTTP status, or tag) and the RequestId.

@@ -1,0 +1,345 @@
+/**
+ * One generic, signed Tencent Cloud API 3.0 call: builds the request (exact JSON bytes, the
+ * `X-TC-*` headers), signs it afresh through the signer middleware, bounds it by a per-attempt
+ * timeout, and turns whatever comes back into a value or a tagged error.
+ *
+ * Policies (rate limit, retry) live in `Trtc`; this module is one attempt.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Credentials from "@effect-trtc/signer/Credentials"
+import * as Signing from "@effect-trtc/signer/Signing"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as ParseResult from "effect/ParseResult"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import { libraryVersion } from "./internal/version.js"
+import * as Models from "./Models.js"
+import * as TrtcError from "./TrtcError.js"
+
+/**
+ * The endpoint is not one this client will talk to: not a URL or host, or plain `http://`
+ * towards a host that is not loopback (credentials-signed traffic in clear text).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EndpointError extends Schema.TaggedError<EndpointError>()("EndpointError", {
+  endpoint: Schema.String,
+  problem: Schema.String,
+  fix: Schema.String
+}) {
+  override get message(): string {
+    return `endpoint ${this.endpoint}: ${this.problem} (${this.fix})`
+  }
+}
+
+/**
+ * The languages the API answers error messages in.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Language = "zh-CN" | "en-US"
+
+/**
+ * Client settings.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /**
+   * A host (`trtc.intl.tencentcloudapi.com`, `trtc.ap-singapore.tencentcloudapi.com`) or a
+   * URL (`http://127.0.0.1:PORT` for the emulator). Default `trtc.tencentcloudapi.com`.
+   * `http://` is accepted only towards loopback.
+   */
+  readonly endpoint?: string | undefined
+  /** `X-TC-Region`; default `ap-guangzhou`. */
+  readonly region?: string | undefined
+  /** `X-TC-Language`; not sent when omitted (the server then answers in Chinese). */
+  readonly language?: Language | undefined
+  /** The limit on one attempt, from sending to the decoded body; default 30 s. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** `X-TC-Version`; default `2019-07-22`. */
+  readonly version?: string | undefined
+  /** The product in the credential scope; default `trtc`. */
+  readonly service?: string | undefined
+}
+
+/**
+ * One call: the action, the request value with its schema (encoded to the wire's PascalCase
+ * JSON), and the schema of the success body inside `{"Response": ...}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallInput<Req, ReqI, Res, ResI> {
+  readonly action: string
+  readonly request: Req
+  readonly requestSchema: Schema.Schema<Req, ReqI, never>
+  readonly responseSchema: Schema.Schema<Res, ResI, never>
+  /** Overrides the client's `X-TC-Version` for this call. */
+  readonly version?: string | undefined
+}
+
+/**
+ * Everything one attempt can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type CallError =
+  | TrtcError.ApiError
+  | TrtcError.TransportError
+  | TrtcError.HttpStatusError
+  | TrtcError.TimeoutError
+  | TrtcError.ResponseDecodeError
+  | TrtcError.RequestValidationError
+  | Credentials.CredentialsError
+
+/**
+ * The client.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The URL every request is posted to. */
+  readonly url: string
+  readonly region: string
+  /** The per-attempt timeout in milliseconds. */
+  readonly timeoutMillis: number
+  /** One signed attempt (no retry, no rate limit). */
+  readonly call: <Req, ReqI, Res, ResI>(input: CallInput<Req, ReqI, Res, ResI>) => Effect.Effect<Res, CallError>
+  /** The seconds added to the Clock when signing (0 until a clock-skew correction). */
+  readonly clockOffsetSeconds: Effect.Effect<number>
+  /**
+   * After `AuthFailure.SignatureExpire`: sets the clock offset from the server's `Date` of that
+   * response and answers `true`, or `false` when the response had no usable `Date`.
+   */
+  readonly correctClock: (error: unknown) => Effect.Effect<boolean>
+}
+
+/**
+ * The client service.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class TencentCloudClient extends Context.Tag("@effect-trtc/core/TencentCloudClient")<TencentCloudClient, Service>() {}
+
+/**
+ * The endpoints of TRTC: the default (CN) one, the international one and the regional ones.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const endpoints = {
+  default: Models.defaultEndpoint,
+  international: Models.internationalEndpoint,
+  regional: Models.regionalEndpoint
+} as const
+
+/**
+ * `X-TC-RequestClient`, naming this library and its version.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const requestClient = `effect-trtc_${libraryVersion}`
+
+/**
+ * `User-Agent`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const userAgent = `effect-trtc/${libraryVersion}`
+
+/**
+ * The default region sent as `X-TC-Region` (documented for TRTC in both CN and intl docs).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultRegion = "ap-guangzhou"
+
+/**
+ * The default per-attempt timeout.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultTimeout: Duration.Duration = Duration.seconds(30)
+
+const isLoopback = (hostname: string): boolean => {
+  const host = hostname.toLowerCase()
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+}
+
+/**
+ * Resolves an endpoint (host or URL) to the URL requests are posted to. Refuses `http://`
+ * unless the host is loopback, and anything that is not http(s).
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const resolveEndpoint = (endpoint: string = Models.defaultEndpoint): Either.Either<URL, EndpointError> => {
+  const trimmed = endpoint.trim()
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    return Either.left(new EndpointError({ endpoint, problem: "is not a host or URL", fix: `use a host such as ${Models.defaultEndpoint} or a URL such as https://${Models.internationalEndpoint}` }))
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return Either.left(new EndpointError({ endpoint, problem: `uses ${url.protocol} which is not HTTP`, fix: "use https:// (or http:// to a loopback emulator)" }))
+  }
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    return Either.left(new EndpointError({ endpoint, problem: "is plain http:// to a host that is not loopback, which would send signed requests in clear text", fix: "use https://, or http:// only to 127.0.0.1, [::1] or localhost" }))
+  }
+  if ((url.pathname !== "/" && url.pathname !== "") || url.search !== "" || url.hash !== "") {
+    return Either.left(new EndpointError({ endpoint, problem: "has a path, query or fragment; API 3.0 always posts to /", fix: "give only the scheme, host and port" }))
+  }
+  if (url.username !== "" || url.password !== "") {
+    return Either.left(new EndpointError({ endpoint, problem: "carries user info", fix: "give only the scheme, host and port" }))
+  }
+  return Either.right(new URL(`${url.protocol}//${url.host}/`))
+}
+
+// The server `Date` (Unix seconds) of a response that ended in `AuthFailure.SignatureExpire`,
+// keyed by the error value: the retry policy hands the error back for the correction, and the
+// error classes stay plain data.
+const serverDates = new WeakMap<object, number>()
+
+const parseDateSeconds = (header: string | undefined): number | undefined => {
+  if (header === undefined) return undefined
+  const millis = Date.parse(header)
+  return Number.isFinite(millis) ? Math.floor(millis / 1000) : undefined
+}
+
+const transportReason = (error: HttpClientError.HttpClientError): string => {
+  const cause = error.cause
+  const causeText = cause instanceof Error
+    ? [cause.message, cause.cause instanceof Error ? cause.cause.message : undefined].filter(Boolean).join(": ")
+    : cause === undefined ? undefined : String(cause)
+  return [error.reason, error.description, causeText].filter((part) => part !== undefined && part !== "").join(": ")
+}
+
+/**
+ * Builds a client. Fails with {@link EndpointError} before any request when the endpoint is
+ * refused.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = Effect.fn("TencentCloudClient.make")(function*(options: Options = {}) {
+  const url = yield* resolveEndpoint(options.endpoint)
+  const credentials = yield* Credentials.Credentials
+  const offset = yield* Ref.make(0)
+  const region = options.region ?? defaultRegion
+  const version = options.version ?? Models.version
+  const service = options.service ?? Models.service
+  const timeoutMillis = Duration.toMillis(Duration.decode(options.timeout ?? defaultTimeout))
+  const urlText = url.toString()
+
+  const http = Signing.signRequests(
+    HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false),
+    { service, credential: credentials.get, clockOffsetSeconds: Ref.get(offset) }
+  )
+
+  const baseHeaders: Record<string, string> = {
+    "x-tc-region": region,
+    "x-tc-requestclient": requestClient,
+    "user-agent": userAgent
+  }
+  if (options.language !== undefined) baseHeaders["x-tc-language"] = options.language
+
+  const call = <Req, ReqI, Res, ResI>(input: CallInput<Req, ReqI, Res, ResI>): Effect.Effect<Res, CallError> => {
+    const action = input.action
+    const decode = TrtcError.decodeResponse(action, input.responseSchema)
+    const encode = Schema.encode(input.requestSchema)
+    const attempt = Effect.gen(function*() {
+      const wire = yield* Effect.mapError(encode(input.request), (issue) =>
+        new TrtcError.RequestValidationError({
+          action,
+          field: "request",
+          problem: `cannot be encoded: ${ParseResult.TreeFormatter.formatErrorSync(issue)}`,
+          fix: `build the request with the ${action} request schema`
+        }))
+      const request = HttpClientRequest.post(urlText).pipe(
+        HttpClientRequest.setHeaders(baseHeaders),
+        HttpClientRequest.setHeaders({ "x-tc-action": action, "x-tc-version": input.version ?? version }),
+        HttpClientRequest.bodyText(JSON.stringify(wire), "application/json")
+      )
+      const response = yield* http.execute(request)
+      const text = yield* response.text
+      // A body that is cut off or not ours has no RequestId to find; the header may.
+      const headerRequestId = response.headers["x-tc-requestid"]
+      if (response.status !== 200) {
+        const requestId = TrtcError.scanRequestId(text) ?? headerRequestId
+        return yield* new TrtcError.HttpStatusError({ action, status: response.status, requestId })
+      }
+      return yield* decode(text).pipe(
+        Effect.mapError((error) =>
+          error._tag === "ResponseDecodeError" && error.requestId === undefined && headerRequestId !== undefined
+            ? new TrtcError.ResponseDecodeError({ ...error, requestId: headerRequestId })
+            : error),
+        Effect.tapError((error) =>
+          Effect.sync(() => {
+            if (TrtcError.isClockSkew(error)) {
+              const serverDate = parseDateSeconds(response.headers["date"])
+              if (serverDate !== undefined) serverDates.set(error, serverDate)
+            }
+          }))
+      )
+    })
+    return attempt.pipe(
+      Effect.catchTags({
+        RequestError: (error) => Effect.fail(new TrtcError.TransportError({ action, reason: transportReason(error) })),
+        ResponseError: (error) => Effect.fail(new TrtcError.TransportError({ action, reason: transportReason(error) }))
+      }),
+      Effect.timeoutFail({ duration: timeoutMillis, onTimeout: () => new TrtcError.TimeoutError({ action, timeoutMillis }) })
+    )
+  }
+
+  const correctClock = (error: unknown): Effect.Effect<boolean> =>
+    Effect.suspend(() => {
+      const serverDate = typeof error === "object" && error !== null ? serverDates.get(error) : undefined
+      if (serverDate === undefined) return Effect.succeed(false)
+      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.as(Ref.set(offset, serverDate - Math.floor(now / 1000)), true))
+    })
+
+  return TencentCloudClient.of({
+    url: urlText,
+    region,
+    timeoutMillis,
+    call,
+    clockOffsetSeconds: Ref.get(offset),
+    correctClock
+  })
+})
+
+/**
+ * The client as a layer; needs an `HttpClient` (`NodeHttpClient.layerUndici`,
+ * `FetchHttpClient.layer`) and `Credentials`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options = {}
+): Layer.Layer<TencentCloudClient, EndpointError, HttpClient.HttpClient | Credentials.Credentials> =>
+  Layer.effect(TencentCloudClient, make(options))

@@ -1,0 +1,383 @@
+/**
+ * The TRTC Call Quality Monitoring service: one typed method per action, each request checked
+ * before it is sent, each attempt rate limited per action, retried by the retry policy and
+ * bounded by the per-attempt timeout.
+ *
+ * @since 0.1.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Credentials from "@effect-trtc/signer/Credentials"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Schema from "effect/Schema"
+import * as Models from "./Models.js"
+import * as RateLimiter from "./RateLimiter.js"
+import * as RetryPolicy from "./RetryPolicy.js"
+import * as TencentCloudClient from "./TencentCloudClient.js"
+import type * as TrtcError from "./TrtcError.js"
+
+/**
+ * The failures every method shares: the API's error families (an unknown code lands in
+ * `UnknownApiError`), the client-side failures and a credential that cannot be loaded.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type CommonError =
+  | TrtcError.AuthFailure
+  | TrtcError.RequestLimitExceeded
+  | TrtcError.InvalidParameter
+  | TrtcError.InvalidParameterValue
+  | TrtcError.MissingParameter
+  | TrtcError.InternalError
+  | TrtcError.ResourceNotFound
+  | TrtcError.ResourceUnavailable
+  | TrtcError.ServiceUnavailable
+  | TrtcError.UnsupportedRegion
+  | TrtcError.UnauthorizedOperation
+  | TrtcError.ResponseSizeLimitExceeded
+  | TrtcError.InvalidAction
+  | TrtcError.NoSuchVersion
+  | TrtcError.FailedOperation
+  | TrtcError.LimitExceeded
+  | TrtcError.UnknownApiError
+  | TrtcError.TransportError
+  | TrtcError.HttpStatusError
+  | TrtcError.TimeoutError
+  | TrtcError.ResponseDecodeError
+  | TrtcError.RequestValidationError
+  | Credentials.CredentialsError
+
+/**
+ * How `describeRoomInfo` fails. `InvalidParameter` covers `QueryScaleOversize` (span over
+ * 24 h), `StartTsOversize` / `StartTimeOversize` (retention), `PageSizeOversize`;
+ * `MissingParameter` covers `SdkAppId`, `StartTs`, `EndTs`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type DescribeRoomInfoError =
+  | TrtcError.AuthFailure
+  | TrtcError.RequestLimitExceeded
+  | TrtcError.InvalidParameter
+  | TrtcError.InvalidParameterValue
+  | TrtcError.MissingParameter
+  | TrtcError.InternalError
+  | TrtcError.ResourceNotFound
+  | TrtcError.ResourceUnavailable
+  | TrtcError.ServiceUnavailable
+  | TrtcError.UnsupportedRegion
+  | TrtcError.UnauthorizedOperation
+  | TrtcError.ResponseSizeLimitExceeded
+  | TrtcError.InvalidAction
+  | TrtcError.NoSuchVersion
+  | TrtcError.FailedOperation
+  | TrtcError.LimitExceeded
+  | TrtcError.UnknownApiError
+  | TrtcError.TransportError
+  | TrtcError.HttpStatusError
+  | TrtcError.TimeoutError
+  | TrtcError.ResponseDecodeError
+  | TrtcError.RequestValidationError
+  | Credentials.CredentialsError
+
+/**
+ * How `describeUserInfo` fails. `InvalidParameter` covers `QueryScaleOversize` (span over
+ * 4 h), `UserIdsMorethanSix`, `PageSizeOversize`, retention; `MissingParameter` covers
+ * `CommId`, `SdkAppId`, `StartTs`, `EndTs`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type DescribeUserInfoError =
+  | TrtcError.AuthFailure
+  | TrtcError.RequestLimitExceeded
+  | TrtcError.InvalidParameter
+  | TrtcError.InvalidParameterValue
+  | TrtcError.MissingParameter
+  | TrtcError.InternalError
+  | TrtcError.ResourceNotFound
+  | TrtcError.ResourceUnavailable
+  | TrtcError.ServiceUnavailable
+  | TrtcError.UnsupportedRegion
+  | TrtcError.UnauthorizedOperation
+  | TrtcError.ResponseSizeLimitExceeded
+  | TrtcError.InvalidAction
+  | TrtcError.NoSuchVersion
+  | TrtcError.FailedOperation
+  | TrtcError.LimitExceeded
+  | TrtcError.UnknownApiError
+  | TrtcError.TransportError
+  | TrtcError.HttpStatusError
+  | TrtcError.TimeoutError
+  | TrtcError.ResponseDecodeError
+  | TrtcError.RequestValidationError
+  | Credentials.CredentialsError
+
+/**
+ * How `describeCallDetailInfo` fails. `InvalidParameter` covers `QueryScaleOversize` (over
+ * 1 h with `DataType`, 4 h without), `UserIdsMorethanSix`, `PageSizeOversize`, retention.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type DescribeCallDetailInfoError =
+  | TrtcError.AuthFailure
+  | TrtcError.RequestLimitExceeded
+  | TrtcError.InvalidParameter
+  | TrtcError.InvalidParameterValue
+  | TrtcError.MissingParameter
+  | TrtcError.InternalError
+  | TrtcError.ResourceNotFound
+  | TrtcError.ResourceUnavailable
+  | TrtcError.ServiceUnavailable
+  | TrtcError.UnsupportedRegion
+  | TrtcError.UnauthorizedOperation
+  | TrtcError.ResponseSizeLimitExceeded
+  | TrtcError.InvalidAction
+  | TrtcError.NoSuchVersion
+  | TrtcError.FailedOperation
+  | TrtcError.LimitExceeded
+  | TrtcError.UnknownApiError
+  | TrtcError.TransportError
+  | TrtcError.HttpStatusError
+  | TrtcError.TimeoutError
+  | TrtcError.ResponseDecodeError
+  | TrtcError.RequestValidationError
+  | Credentials.CredentialsError
+
+/**
+ * How `describeUserEvent` fails. `ResponseSizeLimitExceeded` means too many events for one
+ * answer (narrow the period); `MissingParameter` covers `CommId`, `UserId`, `RoomId`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type DescribeUserEventError =
+  | TrtcError.AuthFailure
+  | TrtcError.RequestLimitExceeded
+  | TrtcError.InvalidParameter
+  | TrtcError.InvalidParameterValue
+  | TrtcError.MissingParameter
+  | TrtcError.InternalError
+  | TrtcError.ResourceNotFound
+  | TrtcError.ResourceUnavailable
+  | TrtcError.ServiceUnavailable
+  | TrtcError.UnsupportedRegion
+  | TrtcError.UnauthorizedOperation
+  | TrtcError.ResponseSizeLimitExceeded
+  | TrtcError.InvalidAction
+  | TrtcError.NoSuchVersion
+  | TrtcError.FailedOperation
+  | TrtcError.LimitExceeded
+  | TrtcError.UnknownApiError
+  | TrtcError.TransportError
+  | TrtcError.HttpStatusError
+  | TrtcError.TimeoutError
+  | TrtcError.ResponseDecodeError
+  | TrtcError.RequestValidationError
+  | Credentials.CredentialsError
+
+/**
+ * The four methods.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The rooms of an app in a period of at most 24 h (`CommId` of each call). */
+  readonly describeRoomInfo: (
+    request: Models.DescribeRoomInfoRequest
+  ) => Effect.Effect<Models.DescribeRoomInfoResponse, DescribeRoomInfoError>
+  /** The users of a call in a period of at most 4 h. */
+  readonly describeUserInfo: (
+    request: Models.DescribeUserInfoRequest
+  ) => Effect.Effect<Models.DescribeUserInfoResponse, DescribeUserInfoError>
+  /** The users and quality metrics of a call. */
+  readonly describeCallDetailInfo: (
+    request: Models.DescribeCallDetailInfoRequest
+  ) => Effect.Effect<Models.DescribeCallDetailInfoResponse, DescribeCallDetailInfoError>
+  /** The events one user saw in one call. */
+  readonly describeUserEvent: (
+    request: Models.DescribeUserEventRequest
+  ) => Effect.Effect<Models.DescribeUserEventResponse, DescribeUserEventError>
+}
+
+/**
+ * The TRTC service.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Trtc extends Context.Tag("@effect-trtc/core/Trtc")<Trtc, Service>() {}
+
+/**
+ * Settings of {@link layer}: the client's (endpoint, region, language, per-attempt timeout)
+ * and the policies'.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends TencentCloudClient.Options {
+  /** Requests per second per action (default 20); `0` turns the limiter off. */
+  readonly rps?: number | undefined
+  /**
+   * Spacing added to the limiter's one-second window (default none). The limiter already
+   * counts each request until its response, which covers network delay; a margin covers a
+   * server whose clock runs unevenly.
+   */
+  readonly rateLimitMargin?: Duration.DurationInput | undefined
+  /** Retry settings, or `false` for no retries. */
+  readonly retry?: RetryPolicy.Options | false | undefined
+  /**
+   * When set, requests whose start is older than this many days are refused before sending
+   * (the API keeps 7 or 14 days, depending on the plan).
+   */
+  readonly retentionDays?: number | undefined
+}
+
+/**
+ * Builds the service from the client and the two policies in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: { readonly retentionDays?: number | undefined } = {}
+): Effect.Effect<Service, never, TencentCloudClient.TencentCloudClient | RateLimiter.RateLimiter | RetryPolicy.RetryPolicy> =>
+  Effect.gen(function*() {
+    const client = yield* TencentCloudClient.TencentCloudClient
+    const limiter = yield* RateLimiter.RateLimiter
+    const retry = yield* RetryPolicy.RetryPolicy
+
+    const validateOptions: Effect.Effect<Models.ValidateOptions> = options.retentionDays === undefined
+      ? Effect.succeed({})
+      : Effect.map(Effect.zip(Clock.currentTimeMillis, client.clockOffsetSeconds), ([now, offset]) => ({
+          nowSeconds: Math.floor(now / 1000) + offset,
+          retentionDays: options.retentionDays
+        }))
+
+    const invoke = <Req, ReqI, Res, ResI>(
+      action: Models.Action,
+      requestSchema: Schema.Schema<Req, ReqI, never>,
+      responseSchema: Schema.Schema<Res, ResI, never>,
+      validate: (request: Req, options: Models.ValidateOptions) => Either.Either<Req, TrtcError.RequestValidationError>
+    ) => {
+      const attempt = (request: Req) => limiter.limit(action)(client.call({ action, request, requestSchema, responseSchema }))
+      return (request: Req): Effect.Effect<Res, TencentCloudClient.CallError> =>
+        Effect.flatMap(validateOptions, (validateWith) =>
+          Either.match(validate(request, validateWith), {
+            onLeft: (error) => Effect.fail(error),
+            onRight: (valid) => retry.retry(attempt(valid), { action, correctClock: client.correctClock })
+          }))
+    }
+
+    const roomInfo = invoke("DescribeRoomInfo", Models.DescribeRoomInfoRequest, Models.DescribeRoomInfoResponse, Models.validateDescribeRoomInfo)
+    const userInfo = invoke("DescribeUserInfo", Models.DescribeUserInfoRequest, Models.DescribeUserInfoResponse, Models.validateDescribeUserInfo)
+    const callDetailInfo = invoke(
+      "DescribeCallDetailInfo",
+      Models.DescribeCallDetailInfoRequest,
+      Models.DescribeCallDetailInfoResponse,
+      Models.validateDescribeCallDetailInfo
+    )
+    const userEvent = invoke("DescribeUserEvent", Models.DescribeUserEventRequest, Models.DescribeUserEventResponse, Models.validateDescribeUserEvent)
+
+    return Trtc.of({
+      describeRoomInfo: Effect.fn("Trtc.describeRoomInfo")(function*(request: Models.DescribeRoomInfoRequest) {
+        return yield* roomInfo(request)
+      }),
+      describeUserInfo: Effect.fn("Trtc.describeUserInfo")(function*(request: Models.DescribeUserInfoRequest) {
+        return yield* userInfo(request)
+      }),
+      describeCallDetailInfo: Effect.fn("Trtc.describeCallDetailInfo")(function*(request: Models.DescribeCallDetailInfoRequest) {
+        return yield* callDetailInfo(request)
+      }),
+      describeUserEvent: Effect.fn("Trtc.describeUserEvent")(function*(request: Models.DescribeUserEventRequest) {
+        return yield* userEvent(request)
+      })
+    })
+  })
+
+/**
+ * The service from a client, a limiter and a retry policy provided separately: the way to
+ * replace one policy (e.g. `RateLimiter.layerNone`) and keep the rest.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerFromContext: Layer.Layer<
+  Trtc,
+  never,
+  TencentCloudClient.TencentCloudClient | RateLimiter.RateLimiter | RetryPolicy.RetryPolicy
+> = Layer.effect(Trtc, make())
+
+/**
+ * The service with its client and policies built from one set of options; needs an
+ * `HttpClient` (`NodeHttpClient.layerUndici`, `FetchHttpClient.layer`) and `Credentials`.
+ * Fails before any request when the endpoint is refused.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options = {}
+): Layer.Layer<Trtc, TencentCloudClient.EndpointError, HttpClient.HttpClient | Credentials.Credentials> =>
+  Layer.effect(Trtc, make({ retentionDays: options.retentionDays })).pipe(
+    Layer.provide(Layer.mergeAll(
+      TencentCloudClient.layer(options),
+      RateLimiter.layer({ rps: options.rps ?? RateLimiter.defaultRps, margin: options.rateLimitMargin }),
+      options.retry === false ? RetryPolicy.layerNone : RetryPolicy.layer(options.retry ?? {})
+    ))
+  )
+
+/**
+ * The settings read by {@link layerConfig}: `TENCENTCLOUD_REGION`, `TRTC_ENDPOINT`,
+ * `TRTC_LANGUAGE`, `TRTC_TIMEOUT` (a duration such as `10 seconds`) and `TRTC_RPS`.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const config: Config.Config<Options> = Config.all({
+  region: Config.option(Config.string("TENCENTCLOUD_REGION")),
+  endpoint: Config.option(Config.string("TRTC_ENDPOINT")),
+  language: Config.option(Config.literal("zh-CN", "en-US")("TRTC_LANGUAGE")),
+  timeout: Config.option(Config.duration("TRTC_TIMEOUT")),
+  rps: Config.option(Config.number("TRTC_RPS"))
+}).pipe(Config.map((c) => ({
+  region: Option.getOrUndefined(c.region),
+  endpoint: Option.getOrUndefined(c.endpoint),
+  language: Option.getOrUndefined(c.language),
+  timeout: Option.getOrUndefined(Option.map(c.timeout, Duration.toMillis)),
+  rps: Option.getOrUndefined(c.rps)
+})))
+
+/**
+ * The service configured from the environment (see {@link config}) with credentials from the
+ * signer's default chain (environment, `~/.tencentcloud/credentials`, tccli); needs only an
+ * `HttpClient`. Explicit `overrides` win over the environment.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  overrides: Options = {},
+  settings: Config.Config<Options> = config
+): Layer.Layer<Trtc, TencentCloudClient.EndpointError | ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.unwrapEffect(Effect.map(settings, (fromEnv) => layer(merge(fromEnv, overrides)))).pipe(
+    Layer.provide(Credentials.layerDefault)
+  )
+
+const merge = (base: Options, overrides: Options): Options => {
+  const result: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value !== undefined) result[key] = value
+  }
+  return result as Options
+}
