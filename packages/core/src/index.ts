@@ -34,3 +34,23 @@ export * as TencentCloudClient from "./TencentCloudClient.js"
  * @since 0.1.0
  */
 export * as Trtc from "./Trtc.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as EventCatalogue from "./EventCatalogue.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Windows from "./Windows.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Paginate from "./Paginate.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Dedupe from "./Dedupe.js"
