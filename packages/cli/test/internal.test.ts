@@ -132,11 +132,11 @@ describe("progress", () => {
   it.effect("draws on a terminal only", () =>
     Effect.gen(function*() {
       const drawn: Array<string> = []
-      const p = Progress.make(io(true, drawn), "export")
+      const p = Progress.make(io(true, drawn), "export", () => 7, 3)
       yield* p.calls(2)
       yield* p.events(10)
       yield* p.done
-      assert.match(drawn.join(""), /export: 2 calls, 10 events/)
+      assert.match(drawn.join(""), /export: 3 windows, 7 requests, 2 calls, 10 events/)
       const silent: Array<string> = []
       const q = Progress.make(io(false, silent), "export")
       yield* q.calls(1)

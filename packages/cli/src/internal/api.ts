@@ -31,28 +31,33 @@ export const credentialsLayer = (profile: string | undefined): Layer.Layer<Crede
     })
   ).pipe(Layer.provide(profile === undefined ? Credentials.layerDefault : Credentials.layerDefaultProfile(profile)))
 
-/** The HTTP client: fetch, with each request and its status on stderr under `--verbose`. */
+let requests = 0
+
+/** Requests sent by this process so far (every attempt, retries included), for progress. */
+export const requestCount = (): number => requests
+
+/** The HTTP client: fetch, counting requests, with each one and its status on stderr under `--verbose`. */
 export const httpLayer = (verbose: boolean): Layer.Layer<HttpClient.HttpClient, never, Terminal> =>
-  verbose
-    ? Layer.effect(
-        HttpClient.HttpClient,
-        Effect.gen(function*() {
-          const terminal = yield* Terminal
-          const client = yield* HttpClient.HttpClient
-          const say = (text: string) => terminal.stderr(CliError.scrub(text, knownSecrets()) + "\n")
-          return HttpClient.transform(client, (effect, request) => {
-            const action = request.headers["x-tc-action"] ?? ""
-            const started = Date.now()
-            const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
-            return say(`→ ${request.method} ${request.url} ${action} ${body}`).pipe(
-              Effect.zipRight(effect),
-              Effect.tap((response) => say(`← ${action} HTTP ${response.status} in ${Date.now() - started} ms`)),
-              Effect.tapError((error) => say(`← ${action} failed in ${Date.now() - started} ms: ${error._tag}`))
-            )
-          })
-        })
-      ).pipe(Layer.provide(FetchHttpClient.layer))
-    : FetchHttpClient.layer
+  Layer.effect(
+    HttpClient.HttpClient,
+    Effect.gen(function*() {
+      const terminal = yield* Terminal
+      const client = yield* HttpClient.HttpClient
+      const say = (text: string) => verbose ? terminal.stderr(CliError.scrub(text, knownSecrets()) + "\n") : Effect.void
+      return HttpClient.transform(client, (effect, request) => {
+        requests++
+        if (!verbose) return effect
+        const action = request.headers["x-tc-action"] ?? ""
+        const started = Date.now()
+        const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
+        return say(`→ ${request.method} ${request.url} ${action} ${body}`).pipe(
+          Effect.zipRight(effect),
+          Effect.tap((response) => say(`← ${action} HTTP ${response.status} in ${Date.now() - started} ms`)),
+          Effect.tapError((error) => say(`← ${action} failed in ${Date.now() - started} ms: ${error._tag}`))
+        )
+      })
+    })
+  ).pipe(Layer.provide(FetchHttpClient.layer))
 
 /** Diagnostics (the retry policy's log lines) as single lines on stderr, secrets cut out. */
 export const loggerLayer = (verbose: boolean): Layer.Layer<never, never, Terminal> =>

@@ -87,7 +87,7 @@ export const rooms = (flags: GlobalFlags & {
     const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400)
     const io = yield* Terminal
     const windows = Math.ceil((span.endTime - span.startTime) / 86400)
-    const progress = windows > 2 ? Progress.make(io, "rooms") : Progress.none
+    const progress = windows > 2 ? Progress.make(io, "rooms", Api.requestCount, windows) : Progress.none
     const rows = Source.rooms(flags.sdkAppId, span, Option.getOrUndefined(flags.roomId)).pipe(
       Stream.tap(() => progress.calls(1)),
       Stream.map((call) => Records.room(flags.sdkAppId, { ...call, userId: call.creatorUserId }))
@@ -136,7 +136,7 @@ export const exportEvents = (flags: GlobalFlags & {
     }
     const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400)
     const now = yield* nowSeconds
-    const progress = Progress.make(io, "export")
+    const progress = Progress.make(io, "export", Api.requestCount, Math.ceil((span.endTime - span.startTime) / 86400))
     const calls = (skip: (commId: string) => boolean) =>
       Source.rooms(flags.sdkAppId, span).pipe(
         Stream.filter((call) => !skip(call.commId)),

@@ -21,7 +21,7 @@ export const none: Progress = {
 const seconds = (s: number) => s >= 3600 ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m${Math.floor(s % 60)}s` : `${Math.round(s)}s`
 
 /** Progress on stderr when it is a terminal, redrawn at most 10 times a second. */
-export const make = (io: Io, label: string): Progress => {
+export const make = (io: Io, label: string, requests: () => number = () => 0, windows = 0): Progress => {
   if (!io.stderrIsTTY) return none
   const started = io.now()
   let calls = 0
@@ -36,12 +36,15 @@ export const make = (io: Io, label: string): Progress => {
       const elapsed = (now - started) / 1000
       const rate = elapsed > 0 ? events / elapsed : 0
       const eta = fraction > 0.01 && fraction < 1 ? ` ETA ${seconds(elapsed * (1 - fraction) / fraction)}` : ""
-      return io.stderr(`\r\u001b[2K${label}: ${calls} calls, ${events} events, ${rate.toFixed(0)} events/s, ${seconds(elapsed)}${eta}`)
+      return io.stderr(`\r\u001b[2K${label}: ${windows > 0 ? `${windows} windows, ` : ""}${requests()} requests, ${calls} calls, ${events} events, ${rate.toFixed(0)} events/s, ${seconds(elapsed)}${eta}`)
     })
   return {
     calls: (n) => Effect.suspend(() => { calls += n; return draw(false) }),
     events: (n) => Effect.suspend(() => { events += n; return draw(false) }),
     position: (f) => Effect.sync(() => { fraction = Math.max(fraction, Math.min(1, f)) }),
-    done: Effect.suspend(() => Effect.zipRight(draw(true), io.stderr("\n")))
+    done: Effect.suspend(() => {
+      fraction = 1
+      return Effect.zipRight(draw(true), io.stderr("\n"))
+    })
   }
 }
