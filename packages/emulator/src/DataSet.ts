@@ -604,23 +604,78 @@ export const stats = (dataSet: DataSet): { readonly apps: number; readonly rooms
 export const qualityDataTypes: ReadonlyArray<string> = Object.keys(metrics)
 
 /**
- * One quality sample: a pure function of the data set's seed, the call, the user, the remote
- * peer (`""` = the user's own upstream), the metric and the second. Video metrics are 0 for a
- * user who does not publish video; unknown metrics are 0.
+ * The `DataType`s that also have a downstream series per remote user (`PeerId` = the user
+ * whose stream is received): what arrives, how it plays. The others (CPU, capture, encoding,
+ * energy, RTT) only exist upstream.
  *
  * @since 0.1.0
  * @category quality
  */
-export const quality = (dataSet: DataSet, room: Room, userId: string, dataType: string, second: number, peerId = ""): number => {
-  const session = sessionsOf(room, userId).find((s) => s.joinTs <= second && second <= s.leaveTs) ?? sessionsOf(room, userId)[0]
-  const hasVideo = session === undefined ? false : publishesVideo(dataSet.seed, room.commId, session)
-  return sample(dataSet.seed, room.commId, userId, peerId, dataType, second, hasVideo)
+export const downstreamDataTypes: ReadonlyArray<string> = ["aBit", "aBlock", "aLoss", "bigvBit", "bigvDecFps", "bigvBlock", "bigvLoss", "bigvWidth", "bigvHeight"]
+
+const downstream = new Set(downstreamDataTypes)
+
+/**
+ * Whether a `DataType` has per-peer downstream series (see {@link downstreamDataTypes}).
+ *
+ * @since 0.1.0
+ * @category quality
+ */
+export const isDownstreamDataType = (dataType: string): boolean => downstream.has(dataType)
+
+const sessionAt = (room: Room, userId: string, second: number): Session | undefined =>
+  sessionsOf(room, userId).find((s) => s.joinTs <= second && second <= s.leaveTs)
+
+// Video metrics follow the sender: upstream the user's own camera, downstream the peer's.
+const sendsVideo = (dataSet: DataSet, room: Room, userId: string, second: number, peerId: string): boolean => {
+  const sender = peerId === "" ? userId : peerId
+  const session = sessionAt(room, sender, second) ?? sessionsOf(room, sender)[0]
+  return session === undefined ? false : publishesVideo(dataSet.seed, room.commId, session)
+}
+
+/**
+ * One quality sample: a pure function of the data set's seed, the call, the user, the remote
+ * peer (`""` = the user's own upstream), the metric and the second. Video metrics are 0 when
+ * the sender (the user upstream, the peer downstream) does not publish video; unknown metrics
+ * are 0.
+ *
+ * @since 0.1.0
+ * @category quality
+ */
+export const quality = (dataSet: DataSet, room: Room, userId: string, dataType: string, second: number, peerId = ""): number =>
+  sample(dataSet.seed, room.commId, userId, peerId, dataType, second, sendsVideo(dataSet, room, userId, second, peerId))
+
+/**
+ * The remote users a user receives from in a window (Unix s, inclusive): everyone else with a
+ * session overlapping one of the user's, in order of first join. The `PeerId`s of the
+ * downstream series.
+ *
+ * @since 0.1.0
+ * @category quality
+ */
+export const qualityPeers = (room: Room, userId: string, startTime: number, endTime: number): ReadonlyArray<string> => {
+  const own = sessionsOf(room, userId)
+  const peers: Array<string> = []
+  const seen = new Set<string>([userId])
+  for (const mine of own) {
+    const from = Math.max(startTime, mine.joinTs)
+    const to = Math.min(endTime, mine.leaveTs)
+    if (from > to) continue
+    for (const other of sessionsInWindow(room, from, to)) {
+      if (!seen.has(other.userId)) {
+        seen.add(other.userId)
+        peers.push(other.userId)
+      }
+    }
+  }
+  return peers
 }
 
 /**
  * A quality series as DescribeCallDetailInfo returns it: one `{ time, value }` every 2 s
  * (counted from each session's join) while the user is in the call, within
- * [startTime, endTime] (Unix s, inclusive).
+ * [startTime, endTime] (Unix s, inclusive). With a `peerId`, the downstream series of what
+ * the user receives from that peer: only the seconds both are in the call.
  *
  * @since 0.1.0
  * @category quality
@@ -635,15 +690,28 @@ export const qualitySeries = (
   peerId = ""
 ): ReadonlyArray<{ readonly time: number; readonly value: number }> => {
   const out: Array<{ readonly time: number; readonly value: number }> = []
+  const peerSessions = peerId === "" ? [] : sessionsOf(room, peerId)
   for (const session of sessionsOf(room, userId)) {
     const from = Math.max(startTime, session.joinTs)
     const to = Math.min(endTime, session.leaveTs)
     if (from > to) continue
-    const hasVideo = publishesVideo(dataSet.seed, room.commId, session)
     // Align to the session's 2-second grid so adjacent windows never repeat a sample.
     const first = from + ((session.joinTs - from) % 2 + 2) % 2
-    for (let time = first; time <= to; time += 2) {
-      out.push({ time, value: sample(dataSet.seed, room.commId, userId, peerId, dataType, time, hasVideo) })
+    if (peerId === "") {
+      const hasVideo = publishesVideo(dataSet.seed, room.commId, session)
+      for (let time = first; time <= to; time += 2) {
+        out.push({ time, value: sample(dataSet.seed, room.commId, userId, peerId, dataType, time, hasVideo) })
+      }
+      continue
+    }
+    for (const peer of peerSessions) {
+      const a = Math.max(first, peer.joinTs)
+      const b = Math.min(to, peer.leaveTs)
+      if (a > b) continue
+      const hasVideo = publishesVideo(dataSet.seed, room.commId, peer)
+      for (let time = a + ((first - a) % 2 + 2) % 2; time <= b; time += 2) {
+        out.push({ time, value: sample(dataSet.seed, room.commId, userId, peerId, dataType, time, hasVideo) })
+      }
     }
   }
   return out

@@ -101,6 +101,14 @@ export interface Options {
   readonly roomsPerApp?: DataSetModule.Count | undefined
   /** Distinct users per call of the generated data set (default 2–6). */
   readonly usersPerRoom?: DataSetModule.Count | undefined
+  /** Mean mid-call events per session hour of the generated data set (default 24). */
+  readonly eventsPerHour?: number | undefined
+  /**
+   * Generate events on demand (`DataSet.generateLazy`) instead of keeping them all in memory:
+   * the same answers, a few MB for a million events. Default: lazy above
+   * {@link lazyRoomThreshold} generated calls.
+   */
+  readonly lazy?: boolean | undefined
   /** Requests per second per action, in any 1-second sliding window; 0 = no limit (default 20). */
   readonly rps?: number | undefined
   /** The plan's retention window (default 14). A start older than it is refused. */
@@ -133,6 +141,7 @@ export interface Instance {
   readonly credentials: ReadonlyArray<Credential>
   /** The first of `credentials`. */
   readonly credential: Credential
+  /** What it serves. A lazy set regenerates a session's `events` on every read: read them once per use. */
   readonly dataSet: DataSet
   /** The emulator's clock, Unix milliseconds. */
   readonly now: Effect.Effect<number>
@@ -166,17 +175,32 @@ const toCredential = (input: CredentialInput): Credential => ({
     : Option.some(typeof input.token === "string" ? Redacted.make(input.token) : input.token)
 })
 
-const generate = (options: Options, anchor: number): DataSet =>
-  DataSetModule.generate({
+/**
+ * Above this many generated calls (all apps together) the emulator generates events on
+ * demand unless `lazy` says otherwise: a few hundred calls already hold ~100,000 events.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const lazyRoomThreshold = 200
+
+const generate = (options: Options, anchor: number): DataSet => {
+  const apps = typeof options.apps === "number"
+    ? Array.from({ length: Math.max(1, options.apps) }, (_, i) => defaultSdkAppId + i)
+    : options.apps
+  const roomsPerApp = options.roomsPerApp ?? 24
+  const calls = (apps?.length ?? 1) * (typeof roomsPerApp === "number" ? roomsPerApp : Math.max(roomsPerApp.min, roomsPerApp.max))
+  const generateOptions: DataSetModule.GenerateOptions = {
     seed: options.seed ?? 1,
     anchor,
-    apps: typeof options.apps === "number"
-      ? Array.from({ length: Math.max(1, options.apps) }, (_, i) => defaultSdkAppId + i)
-      : options.apps,
+    apps,
     roomsPerApp: options.roomsPerApp,
     usersPerRoom: options.usersPerRoom,
+    eventsPerHour: options.eventsPerHour,
     retentionDays: options.retentionDays
-  })
+  }
+  return (options.lazy ?? calls > lazyRoomThreshold) ? DataSetModule.generateLazy(generateOptions) : DataSetModule.generate(generateOptions)
+}
 
 /**
  * Starts an emulator for the life of the scope.

@@ -149,6 +149,37 @@ layer(Emulator.layer({ dataSet: data, rps: 0 }))("actions", (it) => {
         assert.strictEqual((all["Data"] as Array<unknown>).length, 17)
       }))
 
+    it.effect("adds a downstream series per remote user (PeerId) for downstream metrics, only while both are in the call", () =>
+      Effect.gen(function* () {
+        const emulator = yield* Emulator.Emulator
+        // alice is in from t0, bob from t0 + 60: alice receives bob from t0 + 60, bob receives alice throughout.
+        const body = response(yield* ask(emulator, "DescribeCallDetailInfo", { ...base, StartTime: t0 + 50, EndTime: t0 + 70, DataType: ["aBit", "rtt"] }))
+        const series = body["Data"] as Array<{ UserId: string; PeerId: string; DataType: string; Content: Array<{ Time: number; Value: number }> }>
+        assert.deepStrictEqual(series.map((s) => [s.UserId, s.DataType, s.PeerId]), [
+          ["alice", "aBit", ""],
+          ["alice", "aBit", "bob"],
+          ["alice", "rtt", ""],
+          ["bob", "aBit", ""],
+          ["bob", "aBit", "alice"],
+          ["bob", "rtt", ""]
+        ])
+        assert.deepStrictEqual(series[0]!.Content.map((p) => p.Time), [t0 + 50, t0 + 52, t0 + 54, t0 + 56, t0 + 58, t0 + 60, t0 + 62, t0 + 64, t0 + 66, t0 + 68, t0 + 70])
+        assert.deepStrictEqual(series[1]!.Content.map((p) => p.Time), [t0 + 60, t0 + 62, t0 + 64, t0 + 66, t0 + 68, t0 + 70])
+        assert.deepStrictEqual(series[4]!.Content.map((p) => p.Time), [t0 + 60, t0 + 62, t0 + 64, t0 + 66, t0 + 68, t0 + 70])
+        assert.deepStrictEqual(
+          series[1]!.Content,
+          DataSet.qualitySeries(data, r1, "alice", "aBit", t0 + 50, t0 + 70, "bob").map((p) => ({ Time: p.time, Value: p.value }))
+        )
+        for (const point of series[1]!.Content) assert.strictEqual(point.Value, DataSet.quality(data, r1, "alice", "aBit", point.Time, "bob"))
+        // The downstream series is its own curve, not a copy of the upstream one.
+        assert.notDeepEqual(series[1]!.Content.map((p) => p.Value), series[0]!.Content.slice(5).map((p) => p.Value))
+        assert.deepStrictEqual(DataSet.qualityPeers(r1, "alice", t0 + 50, t0 + 70), ["bob"])
+        assert.deepStrictEqual(DataSet.qualityPeers(r1, "alice", t0, t0 + 59), [])
+        // Before bob joins, alice has nobody to receive from: upstream only.
+        const alone = response(yield* ask(emulator, "DescribeCallDetailInfo", { ...base, StartTime: t0, EndTime: t0 + 20, DataType: ["aBit"] }))
+        assert.deepStrictEqual((alone["Data"] as Array<{ PeerId: string }>).map((s) => s.PeerId), [""])
+      }))
+
     it.effect("limits the span, users and page size when DataType is set", () =>
       Effect.gen(function* () {
         const emulator = yield* Emulator.Emulator

@@ -45,3 +45,31 @@ it.effect("trtc-emulator refuses bad flags with exit code 2", () =>
     assert.strictEqual(code, 2)
     assert.include(stderr, "--retention-days must be 7 or 14")
   }), 20_000)
+
+it.effect("trtc-emulator sizes the generated data set with the scale flags", () =>
+  Effect.promise(async () => {
+    const child = spawn(process.execPath, [bin, "--port", "0", "--apps", "2", "--rooms-per-app", "3", "--users-per-room", "2-3", "--events-per-hour", "5", "--lazy"], { stdio: ["ignore", "pipe", "pipe"] })
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        if (chunk.toString("utf8").includes("listening on")) resolve()
+      })
+      child.on("exit", (code) => reject(new Error(`exited early with ${code}: ${stderr}`)))
+    })
+    const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+    while (!stderr.includes("\n")) await new Promise((resolve) => setTimeout(resolve, 20))
+    assert.include(stderr, "SdkAppId 1400000001, 1400000002 (6 calls")
+    child.kill("SIGTERM")
+    assert.strictEqual(await exit, 0)
+  }), 20_000)
+
+it.effect("trtc-emulator refuses a bad scale flag with exit code 2", () =>
+  Effect.promise(async () => {
+    const child = spawn(process.execPath, [bin, "--users-per-room", "5-2"], { stdio: ["ignore", "pipe", "pipe"] })
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)))
+    assert.strictEqual(code, 2)
+    assert.include(stderr, "--users-per-room must be N or MIN-MAX")
+  }), 20_000)

@@ -14,7 +14,7 @@ import { randomUUID } from "node:crypto"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { ApiFailure, apiFailure } from "./apiError.js"
-import type * as DataSet from "../DataSet.js"
+import * as DataSet from "../DataSet.js"
 import * as Faults from "../Faults.js"
 import * as Params from "./params.js"
 import { makeSlidingWindow } from "./slidingWindow.js"
@@ -363,6 +363,39 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
     res.end(body)
   }
 
+  // A million-event set is ~100 MB of JSON: send it a few rooms at a time, waiting for the
+  // socket to drain, so neither the text nor (for a lazy set) the events pile up in memory.
+  const streamDataSet = (res: Http.ServerResponse) => {
+    res.writeHead(200, { "Content-Type": "application/json" })
+    const chunks = DataSet.toJsonChunks(config.dataSet)
+    const pump = () => {
+      try {
+        for (;;) {
+          let batch = ""
+          let next = chunks.next()
+          while (!next.done) {
+            batch += next.value
+            if (batch.length >= 65_536) break
+            next = chunks.next()
+          }
+          if (next.done) {
+            res.end(batch)
+            return
+          }
+          if (res.destroyed) return
+          if (!res.write(batch)) {
+            res.once("drain", pump)
+            return
+          }
+        }
+      } catch {
+        res.destroy()
+      }
+    }
+    res.on("close", () => res.off("drain", pump))
+    pump()
+  }
+
   const requests = () => (logStart === 0 ? log.slice() : [...log.slice(logStart), ...log.slice(0, logStart)])
 
   const clockView = () => ({ nowSeconds: Math.floor(nowMillis() / 1000), nowMillis: nowMillis(), offsetSeconds: clockOffsetSeconds, frozen: frozenAt !== undefined })
@@ -445,7 +478,7 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
         return adminJson(res, 200, { rules: rules.right })
       }
       case "GET dataset":
-        return adminJson(res, 200, config.dataSet)
+        return streamDataSet(res)
       default:
         return adminJson(res, 404, { error: `no admin endpoint ${quote(route2)}; try GET requests|clock|faults|dataset, POST reset|clock|faults` })
     }

@@ -6,6 +6,7 @@
  */
 import * as DataSet from "../DataSet.js"
 import { apiFailure, type ApiFailure } from "./apiError.js"
+import { indexOf } from "./dataSetIndex.js"
 import type { RoomInfoQuery, UserEventQuery, UserInfoQuery } from "./params.js"
 
 /** What `Total` counts: the entries on this page, or every match. */
@@ -24,8 +25,14 @@ export interface Store {
   readonly apps: ReadonlySet<number>
 }
 
-/** Prepares a data set for answering. */
-export const makeStore = (dataSet: DataSet.DataSet): Store => ({ dataSet, apps: new Set(dataSet.apps.map((app) => app.sdkAppId)) })
+/**
+ * Prepares a data set for answering. The sorted index is built now, not on the first request,
+ * so a large set costs its sort at startup rather than one slow answer.
+ */
+export const makeStore = (dataSet: DataSet.DataSet): Store => {
+  indexOf(dataSet)
+  return { dataSet, apps: new Set(dataSet.apps.map((app) => app.sdkAppId)) }
+}
 
 // A call still running lasts until now.
 const roomEnd = (room: DataSet.Room, nowSeconds: number): number => (room.isFinished ? room.destroyTime : Math.max(room.destroyTime, nowSeconds))
@@ -67,31 +74,50 @@ const userInformation = (roomId: string, s: DataSet.Session) => ({
   Finished: s.finished
 })
 
-/** `DescribeUserInfo`: one entry per session (a user who rejoined appears once per stay). */
-export const describeUserInfo = (store: Store, options: StoreOptions, q: UserInfoQuery): Record<string, unknown> => {
-  const { room, sessions } = sessionsOf(store, q)
+const userList = (options: StoreOptions, q: UserInfoQuery, roomId: string, sessions: ReadonlyArray<DataSet.Session>) => {
   const pageSessions = page(sessions, q.pageNumber, q.pageSize)
   return {
-    Total: options.total === "page" ? pageSessions.length : sessions.length,
-    UserList: pageSessions.map((s) => userInformation(room?.roomId ?? "", s))
+    pageSessions,
+    answer: {
+      Total: options.total === "page" ? pageSessions.length : sessions.length,
+      UserList: pageSessions.map((s) => userInformation(roomId, s))
+    }
   }
 }
 
-/** `DescribeCallDetailInfo`: the user list, and with `DataType` a series every 2 s per user of the page and metric. */
-export const describeCallDetailInfo = (store: Store, options: StoreOptions, q: UserInfoQuery): Record<string, unknown> => {
-  const answer = describeUserInfo(store, options, q)
-  const data: Array<Record<string, unknown>> = []
+/** `DescribeUserInfo`: one entry per session (a user who rejoined appears once per stay). */
+export const describeUserInfo = (store: Store, options: StoreOptions, q: UserInfoQuery): Record<string, unknown> => {
   const { room, sessions } = sessionsOf(store, q)
+  return userList(options, q, room?.roomId ?? "", sessions).answer
+}
+
+const series = (content: ReadonlyArray<{ readonly time: number; readonly value: number }>, userId: string, peerId: string, dataType: string) => ({
+  Content: content.map((p) => ({ Time: p.time, Value: p.value })),
+  UserId: userId,
+  PeerId: peerId,
+  DataType: dataType
+})
+
+/**
+ * `DescribeCallDetailInfo`: the user list, and with `DataType` a series every 2 s per user of
+ * the page and metric: upstream (`PeerId` `""`), then for downstream metrics one per remote
+ * user received in the window (`PeerId` = that user).
+ */
+export const describeCallDetailInfo = (store: Store, options: StoreOptions, q: UserInfoQuery): Record<string, unknown> => {
+  const { room, sessions } = sessionsOf(store, q)
+  const { answer, pageSessions } = userList(options, q, room?.roomId ?? "", sessions)
+  const data: Array<Record<string, unknown>> = []
   if (q.dataTypes !== undefined && room !== undefined) {
-    const users = [...new Set(page(sessions, q.pageNumber, q.pageSize).map((s) => s.userId))]
+    const users = [...new Set(pageSessions.map((s) => s.userId))]
     for (const userId of users) {
+      const peers = DataSet.qualityPeers(room, userId, q.startTime, q.endTime)
       for (const dataType of q.dataTypes) {
-        data.push({
-          Content: DataSet.qualitySeries(store.dataSet, room, userId, dataType, q.startTime, q.endTime).map((p) => ({ Time: p.time, Value: p.value })),
-          UserId: userId,
-          PeerId: "",
-          DataType: dataType
-        })
+        data.push(series(DataSet.qualitySeries(store.dataSet, room, userId, dataType, q.startTime, q.endTime), userId, "", dataType))
+        if (!DataSet.isDownstreamDataType(dataType)) continue
+        for (const peerId of peers) {
+          const content = DataSet.qualitySeries(store.dataSet, room, userId, dataType, q.startTime, q.endTime, peerId)
+          if (content.length > 0) data.push(series(content, userId, peerId, dataType))
+        }
       }
     }
   }
