@@ -1,0 +1,541 @@
+/**
+ * The composed streams: rooms of an app, users of a call, events of a user, of a call, of an
+ * app. Each is a constant-memory `Stream` that needs only the `Trtc` service, so every request
+ * goes through its shared rate limiter and retry policy.
+ *
+ * - Periods are clamped to the retention window (logged) and capped at now; each API's span is
+ *   respected by splitting into `Windows`; pages are walked by `Paginate`; a window refused with
+ *   `ResponseSizeLimitExceeded` or `InvalidParameter.QueryScaleOversize` is bisected down to
+ *   `minSpanSeconds`; duplicates at window edges are removed by `Dedupe`.
+ * - Order is deterministic and documented: rooms by creation time (then `CommId`); users of a
+ *   call by first join (then `UserId`); events by room, then user, then time (then peer, event
+ *   id, type, parameters). Concurrency (`Stream.mapEffect(f, { concurrency })`) keeps that order.
+ * - Memory holds one window of rooms, one call's user list and, per concurrent fetch, one
+ *   user's events of one call; the consumer's pace reaches the requests (backpressure).
+ * - Progress counters are kept in the optional {@link Progress} service for a CLI to poll.
+ *
+ * @since 0.1.0
+ */
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as Stream from "effect/Stream"
+import * as Dedupe from "./Dedupe.js"
+import * as EventCatalogue from "./EventCatalogue.js"
+import * as Models from "./Models.js"
+import * as Paginate from "./Paginate.js"
+import { Trtc } from "./Trtc.js"
+import type * as TrtcService from "./Trtc.js"
+import * as Windows from "./Windows.js"
+
+/**
+ * A period in Unix seconds, both edges inclusive.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Period = Windows.Window
+
+/**
+ * How the streams fail: any failure of the `Trtc` methods, or paging that does not end.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type StreamError =
+  | TrtcService.DescribeRoomInfoError
+  | TrtcService.DescribeUserInfoError
+  | TrtcService.DescribeUserEventError
+  | Paginate.PaginationError
+
+/**
+ * Settings shared by the streams.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Requests in flight at once (default 4). Output order does not depend on it. */
+  readonly concurrency?: number | undefined
+  /** The plan's retention, 7 or 14 days (default 14): older starts are clamped, with a warning. */
+  readonly retentionDays?: number | undefined
+  /** Rows per page, 1..100 (default 100). */
+  readonly pageSize?: number | undefined
+  /** The narrowest window bisection goes down to, in seconds (default 60). */
+  readonly minSpanSeconds?: number | undefined
+  /** The span of one `DescribeUserEvent` request, in seconds (default: the whole call). */
+  readonly eventSpanSeconds?: number | undefined
+}
+
+/**
+ * What the streams have done so far.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Counts {
+  /** Time windows queried (including the halves of bisected ones). */
+  readonly windows: number
+  /** Pages received. */
+  readonly pages: number
+  /** Requests issued by the streams (retries inside the client are not counted again). */
+  readonly requests: number
+  /** Windows bisected after a size error. */
+  readonly bisections: number
+  readonly rooms: number
+  readonly users: number
+  readonly events: number
+}
+
+const zero: Counts = { windows: 0, pages: 0, requests: 0, bisections: 0, rooms: 0, users: 0, events: 0 }
+
+/**
+ * Progress counters the streams update when the service is present (it is optional): a CLI
+ * provides it, runs a stream, and polls `snapshot` for its progress display.
+ *
+ * @since 0.1.0
+ * @category progress
+ */
+export class Progress extends Context.Tag("@effect-trtc/core/TrtcStream/Progress")<Progress, {
+  readonly snapshot: Effect.Effect<Counts>
+  readonly add: (delta: Partial<Counts>) => Effect.Effect<void>
+  readonly reset: Effect.Effect<void>
+}>() {
+  /**
+   * A fresh set of counters.
+   *
+   * @since 0.1.0
+   */
+  static readonly make: Effect.Effect<Context.Tag.Service<Progress>> = Effect.map(Ref.make(zero), (ref) => ({
+    snapshot: Ref.get(ref),
+    add: (delta) =>
+      Ref.update(ref, (c) => ({
+        windows: c.windows + (delta.windows ?? 0),
+        pages: c.pages + (delta.pages ?? 0),
+        requests: c.requests + (delta.requests ?? 0),
+        bisections: c.bisections + (delta.bisections ?? 0),
+        rooms: c.rooms + (delta.rooms ?? 0),
+        users: c.users + (delta.users ?? 0),
+        events: c.events + (delta.events ?? 0)
+      })),
+    reset: Ref.set(ref, zero)
+  }))
+
+  /**
+   * Provides fresh counters.
+   *
+   * @since 0.1.0
+   */
+  static readonly layer: Layer.Layer<Progress> = Layer.effect(Progress, Progress.make)
+}
+
+/**
+ * A call (room session), as `rooms` yields it or as a caller knows it. Without `createTime`
+ * it is read from the `CommId` (`SdkAppId_RoomId_CreateTime`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallRef {
+  readonly sdkAppId: number
+  readonly commId: string
+  readonly roomId: string
+  readonly createTime?: number | undefined
+  readonly destroyTime?: number | undefined
+  readonly isFinished?: boolean | undefined
+}
+
+/**
+ * A room (call) of an app.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Room {
+  readonly sdkAppId: number
+  readonly commId: string
+  readonly roomId: string
+  readonly createTime: number
+  readonly destroyTime: number
+  readonly isFinished: boolean
+  /** The room's creator. */
+  readonly creatorUserId: string
+}
+
+/**
+ * A user of a call, every session merged (see `Dedupe.mergeUsers`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface User {
+  readonly sdkAppId: number
+  readonly commId: string
+  readonly roomId: string
+  readonly userId: string
+  /** First join, Unix s. */
+  readonly joinTs: number
+  /** Last leave, Unix s. */
+  readonly leaveTs: number
+  /** Every session has ended. */
+  readonly finished: boolean
+  readonly sessions: ReadonlyArray<Models.UserInformation>
+}
+
+/**
+ * One event with its context and catalogue description.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Event {
+  readonly sdkAppId: number
+  readonly commId: string
+  readonly roomId: string
+  /** Whose event list it came from. */
+  readonly userId: string
+  /** The sender. */
+  readonly peerId: string
+  /** Video stream type: 0 non-video, 2 big, 3 small, 7 relayed. */
+  readonly type: number
+  /** Unix ms. */
+  readonly timeMs: number
+  readonly eventId: number
+  readonly paramOne: number
+  readonly paramTwo: number
+  /** `EventCatalogue.describe`: "Entered room successfully". */
+  readonly description: string
+}
+
+// ---------------------------------------------------------------------------
+// internals
+// ---------------------------------------------------------------------------
+
+interface Env {
+  readonly trtc: TrtcService.Service
+  readonly add: (delta: Partial<Counts>) => Effect.Effect<void>
+  readonly concurrency: number
+  readonly retentionDays: number
+  readonly pageSize: number
+  readonly minSpan: number
+  readonly eventSpan: number | undefined
+}
+
+const env = (options: Options | undefined): Effect.Effect<Env, never, Trtc> =>
+  Effect.gen(function*() {
+    const trtc = yield* Trtc
+    const progress = yield* Effect.serviceOption(Progress)
+    return {
+      trtc,
+      add: Option.match(progress, { onNone: () => () => Effect.void, onSome: (p) => p.add }),
+      concurrency: Math.max(1, Math.floor(options?.concurrency ?? 4)),
+      retentionDays: options?.retentionDays ?? Models.retentionDays,
+      pageSize: options?.pageSize ?? Paginate.maxPageSize,
+      minSpan: Math.max(1, options?.minSpanSeconds ?? 60),
+      eventSpan: options?.eventSpanSeconds
+    }
+  })
+
+/** A window refused as too big, which a narrower window may fix. */
+const isTooBig = (error: StreamError): boolean =>
+  error._tag === "ResponseSizeLimitExceeded" ||
+  (error._tag === "InvalidParameter" && error.code === "InvalidParameter.QueryScaleOversize")
+
+/**
+ * `fetch(window)`, and when the window is refused as too big its two halves (recursively, down
+ * to `minSpan`), concatenated in time order. `combine` joins the halves' results.
+ */
+const withBisection = <A, R>(
+  e: Env,
+  window: Windows.Window,
+  fetch: (window: Windows.Window) => Effect.Effect<A, StreamError, R>,
+  combine: (left: A, right: A, middle: number) => A
+): Effect.Effect<A, StreamError, R> => {
+  const go = (w: Windows.Window): Effect.Effect<A, StreamError, R> =>
+    Effect.zipRight(
+      e.add({ windows: 1 }),
+      Effect.catchIf(fetch(w), isTooBig, (error) =>
+        Option.match(Windows.bisect(w, e.minSpan), {
+          onNone: () => Effect.fail(error),
+          onSome: ([left, right]) =>
+            Effect.zipRight(
+              Effect.zipRight(
+                e.add({ bisections: 1 }),
+                Effect.logDebug(`Window ${w.start}..${w.end} refused as too big (${error._tag}); bisecting`)
+              ),
+              Effect.zipWith(go(left), go(right), (a, b) => combine(a, b, left.end))
+            )
+        }))
+    )
+  return go(window)
+}
+
+const byCreation = (a: Models.RoomState, b: Models.RoomState) =>
+  a.createTime - b.createTime || (a.commId < b.commId ? -1 : a.commId > b.commId ? 1 : 0)
+
+const roomsOfWindow = (e: Env, sdkAppId: number, window: Windows.Window, roomId: string | undefined) =>
+  withBisection(
+    e,
+    window,
+    (w) =>
+      Stream.runCollect(Paginate.pages(
+        (pageNumber, pageSize) =>
+          Effect.zipRight(
+            e.add({ requests: 1 }),
+            Effect.map(
+              e.trtc.describeRoomInfo(new Models.DescribeRoomInfoRequest({
+                sdkAppId,
+                startTime: w.start,
+                endTime: w.end,
+                ...(roomId === undefined ? {} : { roomId }),
+                pageNumber,
+                pageSize
+              })),
+              (response) => response.roomList
+            )
+          ),
+        { action: "DescribeRoomInfo", pageSize: e.pageSize, onPage: () => e.add({ pages: 1 }) }
+      )).pipe(Effect.map((chunk) => Array.from(chunk))),
+    (a, b) => [...a, ...b]
+  ).pipe(Effect.map((rows) => rows.sort(byCreation)))
+
+const nowSeconds = Effect.map(Clock.currentTimeMillis, (ms) => Math.floor(ms / 1000))
+
+const createTimeOf = (call: CallRef): number => {
+  if (call.createTime !== undefined) return call.createTime
+  const last = call.commId.slice(call.commId.lastIndexOf("_") + 1)
+  const parsed = Number(last)
+  return Number.isFinite(parsed) && last.length > 0 ? parsed : 0
+}
+
+/** The period of a call: its life, cut to `period` when given, clamped to retention and now. */
+const callPeriod = (e: Env, call: CallRef, period: Period | undefined) =>
+  Effect.gen(function*() {
+    const now = yield* nowSeconds
+    const end = call.isFinished === true && call.destroyTime !== undefined && call.destroyTime > 0
+      ? call.destroyTime
+      : Math.max(call.destroyTime ?? 0, now)
+    const life = Windows.make(createTimeOf(call), end)
+    const wanted = period === undefined ? Option.some(life) : Windows.intersect(life, period)
+    if (Option.isNone(wanted)) return Option.none<Windows.Window>()
+    // Pure clamp: the period was clamped (and warned about) once already where it came from.
+    return Windows.clamp(wanted.value, { nowSeconds: now, retentionDays: e.retentionDays }).window
+  })
+
+const usersOfCall = (e: Env, call: CallRef, period: Period | undefined): Effect.Effect<Array<User>, StreamError> =>
+  Effect.gen(function*() {
+    const span = yield* callPeriod(e, call, period)
+    if (Option.isNone(span)) return []
+    const rows: Array<Models.UserInformation> = []
+    for (const window of Windows.split(span.value, Windows.maxSpans.DescribeUserInfo)) {
+      const found = yield* withBisection<Array<Models.UserInformation>, never>(
+        e,
+        window,
+        (w) =>
+          Stream.runCollect(Paginate.pages(
+            (pageNumber, pageSize) =>
+              Effect.zipRight(
+                e.add({ requests: 1 }),
+                Effect.map(
+                  e.trtc.describeUserInfo(new Models.DescribeUserInfoRequest({
+                    commId: call.commId,
+                    startTime: w.start,
+                    endTime: w.end,
+                    sdkAppId: call.sdkAppId,
+                    pageNumber,
+                    pageSize
+                  })),
+                  (response) => response.userList
+                )
+              ),
+            { action: "DescribeUserInfo", pageSize: e.pageSize, onPage: () => e.add({ pages: 1 }) }
+          )).pipe(Effect.map((chunk): Array<Models.UserInformation> => Array.from(chunk))),
+        (a, b) => [...a, ...b]
+      )
+      for (const row of found) rows.push(row)
+    }
+    const users = Dedupe.mergeUsers(rows).map((u): User => ({
+      sdkAppId: call.sdkAppId,
+      commId: call.commId,
+      roomId: call.roomId,
+      userId: u.userId,
+      joinTs: u.joinTs,
+      leaveTs: u.leaveTs,
+      finished: u.finished,
+      sessions: u.sessions
+    }))
+    yield* e.add({ users: users.length })
+    return users
+  })
+
+const compareEvents = (a: Event, b: Event) =>
+  a.timeMs - b.timeMs ||
+  (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0) ||
+  a.eventId - b.eventId || a.type - b.type || a.paramOne - b.paramOne || a.paramTwo - b.paramTwo
+
+const eventsOfUser = (e: Env, call: CallRef, userId: string, period: Period | undefined): Effect.Effect<Array<Event>, StreamError> =>
+  Effect.gen(function*() {
+    const span = yield* callPeriod(e, call, period)
+    if (Option.isNone(span)) return []
+    const range = span.value
+    const windows = e.eventSpan === undefined ? [range] : Windows.split(range, e.eventSpan)
+    const filter = Dedupe.eventFilter<Event>()
+    const out: Array<Event> = []
+    for (const window of windows) {
+      const events = yield* withBisection(
+        e,
+        window,
+        (w) =>
+          Effect.zipRight(
+            e.add({ requests: 1 }),
+            e.trtc.describeUserEvent(new Models.DescribeUserEventRequest({
+              commId: call.commId,
+              startTime: w.start,
+              endTime: w.end,
+              userId,
+              roomId: call.roomId,
+              sdkAppId: call.sdkAppId
+            }))
+          ).pipe(
+            Effect.tap(() => e.add({ pages: 1 })),
+            Effect.map((response) => {
+              const list: Array<Event> = []
+              for (const group of response.data) {
+                for (const m of group.content) {
+                  list.push({
+                    sdkAppId: call.sdkAppId,
+                    commId: call.commId,
+                    roomId: call.roomId,
+                    userId,
+                    peerId: group.peerId,
+                    type: m.type,
+                    timeMs: m.timeMs,
+                    eventId: m.eventId,
+                    paramOne: m.paramOne,
+                    paramTwo: m.paramTwo,
+                    description: EventCatalogue.describe(m.eventId, m.paramOne, m.paramTwo)
+                  })
+                }
+              }
+              return list
+            })
+          ),
+        // The halves share the middle second: the left keeps what lies before it.
+        (left, right, middle) => [...left.filter((ev) => ev.timeMs < middle * 1000), ...right]
+      )
+      // Each millisecond belongs to one window (order by time across windows); the period is
+      // whole seconds; the filter drops what a server returned twice at an edge.
+      const owned = events.filter((ev) => Windows.owns(window, range.end, ev.timeMs) && Windows.containsMs(range, ev.timeMs))
+      for (const ev of filter.next(window.end, owned.sort(compareEvents))) out.push(ev)
+    }
+    yield* e.add({ events: out.length })
+    return out
+  })
+
+const toRoom = (sdkAppId: number, r: Models.RoomState): Room => ({
+  sdkAppId,
+  commId: r.commId,
+  roomId: r.roomId,
+  createTime: r.createTime,
+  destroyTime: r.destroyTime,
+  isFinished: r.isFinished,
+  creatorUserId: r.userId
+})
+
+const roomsWith = (e: Env, sdkAppId: number, period: Period, roomId: string | undefined): Stream.Stream<Room, StreamError> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const clamped = yield* Windows.clampNow(period, { retentionDays: e.retentionDays })
+    if (Option.isNone(clamped.window)) return Stream.empty
+    // One filter per run of the stream: it remembers the previous window's rooms only.
+    const filter = Dedupe.windowFilter<Models.RoomState>(Dedupe.roomKey)
+    return Stream.fromIterable(Windows.split(clamped.window.value, Windows.maxSpans.DescribeRoomInfo)).pipe(
+      Stream.mapEffect((w) => roomsOfWindow(e, sdkAppId, w, roomId), { concurrency: e.concurrency }),
+      Stream.mapConcatEffect((rows) => {
+        const fresh = filter.next(rows)
+        return Effect.as(e.add({ rooms: fresh.length }), fresh.map((r) => toRoom(sdkAppId, r)))
+      })
+    )
+  }))
+
+// ---------------------------------------------------------------------------
+// public streams
+// ---------------------------------------------------------------------------
+
+/**
+ * The rooms (calls) of an app alive in a period, optionally of one room id, each once, by
+ * creation time.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const rooms = (
+  sdkAppId: number,
+  period: Period,
+  roomId?: string,
+  options?: Options
+): Stream.Stream<Room, StreamError, Trtc> =>
+  Stream.unwrap(Effect.map(env(options), (e) => roomsWith(e, sdkAppId, period, roomId)))
+
+/**
+ * The users of a call (in `period`, default the call's whole life), one entry per user with
+ * every session merged, by first join.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const users = (call: CallRef, period?: Period, options?: Options): Stream.Stream<User, StreamError, Trtc> =>
+  Stream.unwrap(Effect.map(env(options), (e) => Stream.fromIterableEffect(usersOfCall(e, call, period))))
+
+/**
+ * The events one user reported in a call (in `period`, default the call's whole life), by time.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const userEvents = (
+  call: CallRef,
+  user: string | { readonly userId: string },
+  period?: Period,
+  options?: Options
+): Stream.Stream<Event, StreamError, Trtc> =>
+  Stream.unwrap(Effect.map(env(options), (e) =>
+    Stream.fromIterableEffect(eventsOfUser(e, call, typeof user === "string" ? user : user.userId, period))))
+
+const eventsOfCalls = (e: Env, calls: Stream.Stream<CallRef, StreamError>, period: Period | undefined) =>
+  calls.pipe(
+    // One call's users at a time (a bounded list), then one user's events per fetch, several
+    // in flight; `mapEffect` keeps the order whatever finishes first.
+    Stream.mapConcatEffect((call) => Effect.map(usersOfCall(e, call, period), (us) => us.map((user) => ({ call, user })))),
+    Stream.mapEffect(({ call, user }) => eventsOfUser(e, call, user.userId, period), { concurrency: e.concurrency }),
+    Stream.flattenIterables
+  )
+
+/**
+ * Every event of every user of a call, by user (first join) then time.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const callEvents = (call: CallRef, options?: Options): Stream.Stream<Event, StreamError, Trtc> =>
+  Stream.unwrap(Effect.map(env(options), (e) => eventsOfCalls(e, Stream.make(call), undefined)))
+
+/**
+ * Every event of an app in a period: every call alive in it (`rooms`), every user of each call
+ * (`users`), every event of each user within the period (`userEvents`). Ordered by room
+ * (creation time), user (first join), then time.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const events = (sdkAppId: number, period: Period, options?: Options): Stream.Stream<Event, StreamError, Trtc> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const e = yield* env(options)
+    const clamped = yield* Windows.clampNow(period, { retentionDays: e.retentionDays })
+    return Option.match(clamped.window, {
+      onNone: () => Stream.empty,
+      onSome: (w) => eventsOfCalls(e, roomsWith(e, sdkAppId, w, undefined), w)
+    })
+  }))
