@@ -54,3 +54,8 @@ export * as Paginate from "./Paginate.js"
  * @since 0.1.0
  */
 export * as Dedupe from "./Dedupe.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as TrtcStream from "./TrtcStream.js"
