@@ -76,6 +76,18 @@ layer(EmulatorLive)("trtc against the emulator", (it) => {
       assert.deepStrictEqual(records.map(keyOf).sort(), expected)
     }))
 
+  it.effect("export splits a user's period when the answer would be too large (ResponseSizeLimitExceeded)", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const small = yield* Emulator.make({ dataSet, rps: 0, maxEventsPerResponse: 25, credentials: [{ secretId, secretKey, token }] })
+      const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--format", "ndjson", ...fast], {
+        env: credentialEnv(small.url)
+      })
+      assert.strictEqual(r.code, 0, r.stderr)
+      const refused = (yield* small.requests).filter((entry) => entry.code === "ResponseSizeLimitExceeded")
+      assert.isAbove(refused.length, 0, "some answers were too large")
+      assert.deepStrictEqual(ndjson(r.stdout).map(keyOf).sort(), expected)
+    })))
+
   it.effect("export --resume after SIGINT midway completes the file without duplicates or loss", () =>
     Effect.gen(function*() {
       const out = join(tempDir(), "events.ndjson")

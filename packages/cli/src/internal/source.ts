@@ -139,11 +139,10 @@ export const users = (
   )
 }
 
-/** One user's events in one call, in time order, with the catalogue's names. */
-export const userEvents = (
+const fetchUserEvents = (
   context: Records.EventContext,
   period: Time.Period
-): Effect.Effect<ReadonlyArray<Records.EventRecord>, SourceError, Trtc.Trtc> =>
+): Effect.Effect<ReadonlyArray<Records.RawEvent>, SourceError, Trtc.Trtc> =>
   Effect.flatMap(Trtc.Trtc, (trtc) =>
     trtc.describeUserEvent(
       new Models.DescribeUserEventRequest({
@@ -156,10 +155,35 @@ export const userEvents = (
       })
     )).pipe(
     Effect.map((response) =>
-      response.data.flatMap((list) =>
-        list.content.map((message) =>
-          Records.event(context, { ...message, peerId: list.peerId }, EventCatalogue.describe))).sort((a, b) => a.timeMs - b.timeMs || a.peerId.localeCompare(b.peerId)))
+      response.data.flatMap((list) => list.content.map((message): Records.RawEvent => ({ ...message, peerId: list.peerId })))),
+    // Too many events for one answer: ask for each half of the period, down to one second.
+    Effect.catchTag("ResponseSizeLimitExceeded", (error) => {
+      if (period.endTime - period.startTime <= 1) return Effect.fail(error)
+      const middle = period.startTime + Math.floor((period.endTime - period.startTime) / 2)
+      return Effect.map(
+        Effect.all([
+          fetchUserEvents(context, { startTime: period.startTime, endTime: middle }),
+          fetchUserEvents(context, { startTime: middle, endTime: period.endTime })
+        ]),
+        ([a, b]) => {
+          // The halves share their edge second; an event there may come back twice.
+          const seen = new Set(a.map(rawKey))
+          return [...a, ...b.filter((e) => !seen.has(rawKey(e)))]
+        }
+      )
+    })
   )
+
+const rawKey = (e: Records.RawEvent) => `${e.peerId}\u0000${e.timeMs}\u0000${e.eventId}\u0000${e.type}\u0000${e.paramOne}\u0000${e.paramTwo}`
+
+/** One user's events in one call, in time order, with the catalogue's names. */
+export const userEvents = (
+  context: Records.EventContext,
+  period: Time.Period
+): Effect.Effect<ReadonlyArray<Records.EventRecord>, SourceError, Trtc.Trtc> =>
+  Effect.map(fetchUserEvents(context, period), (raw) =>
+    raw.map((event) => Records.event(context, event, EventCatalogue.describe))
+      .sort((a, b) => a.timeMs - b.timeMs || a.peerId.localeCompare(b.peerId)))
 
 /** Data older than this many days is gone (the API refuses such a start). */
 export const retentionDays = 14
