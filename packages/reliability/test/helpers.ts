@@ -1,0 +1,118 @@
+// Shared by the reliability tests: the suite's own `trtc` bin spawned as a real process, known
+// secrets and their encoded forms, data-set expectations.
+import type * as DataSet from "@effect-trtc/emulator/DataSet"
+import * as Effect from "effect/Effect"
+import { spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import { join } from "node:path"
+import * as CliBin from "../src/CliBin.js"
+
+export const bin = CliBin.binPath()
+
+export const secretId = "AKIDRELIABILITY000000000000000000000000"
+export const secretKey = "relSecretKeyMustNotLeak0123456789ab"
+export const token = "relSessionTokenMustNotLeak98765432"
+export const sdkAppId = 1400000001
+
+/** Every form in which a secret could slip out: raw, base64 (both alphabets), hex, URL-encoded. */
+export const forms = (secret: string): ReadonlyArray<string> => {
+  const bytes = Buffer.from(secret, "utf8")
+  return [
+    secret,
+    bytes.toString("base64"),
+    bytes.toString("base64").replace(/=+$/, ""),
+    bytes.toString("base64url"),
+    bytes.toString("hex"),
+    bytes.toString("hex").toUpperCase(),
+    encodeURIComponent(secret),
+    // A fragment long enough to be the secret and not chance: a clipped message must not show it.
+    secret.slice(0, 16),
+    secret.slice(-16)
+  ]
+}
+
+/** Answers the forms of any of `secrets` found in `text` (empty = clean). */
+export const leaks = (text: string, secrets: ReadonlyArray<string>): Array<string> => {
+  const found: Array<string> = []
+  for (const secret of secrets) for (const form of forms(secret)) if (text.includes(form)) found.push(form)
+  return found
+}
+
+export const emptyHome = (): string => fs.mkdtempSync(join(os.tmpdir(), "trtc-rel-home-"))
+export const tempDir = (): string => fs.mkdtempSync(join(os.tmpdir(), "trtc-rel-"))
+
+export interface Result {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export interface RunOptions {
+  readonly env?: Record<string, string | undefined>
+  readonly home?: string
+  /** Send `signal` (default SIGINT) once this returns true; checked every 10 ms. */
+  readonly interruptWhen?: (output: { readonly stdout: string; readonly stderr: string }) => boolean
+  readonly signal?: NodeJS.Signals
+}
+
+const sharedHome = emptyHome()
+
+export const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Effect.Effect<Result> =>
+  Effect.async<Result>((resume) => {
+    const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: options.home ?? sharedHome, NO_COLOR: "1" }
+    for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v
+    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (d: string) => void (stdout += d))
+    child.stderr.setEncoding("utf8").on("data", (d: string) => void (stderr += d))
+    let timer: NodeJS.Timeout | undefined
+    if (options.interruptWhen !== undefined) {
+      const check = options.interruptWhen
+      timer = setInterval(() => {
+        if (check({ stdout, stderr })) {
+          clearInterval(timer)
+          child.kill(options.signal ?? "SIGINT")
+        }
+      }, 10)
+    }
+    child.on("close", (code, signal) => {
+      if (timer !== undefined) clearInterval(timer)
+      resume(Effect.succeed({ code, signal, stdout, stderr }))
+    })
+    return Effect.sync(() => child.kill("SIGKILL"))
+  })
+
+/** Credentials the test emulator accepts, as environment variables. */
+export const credentialEnv = (url: string, withToken = true): Record<string, string> => ({
+  TRTC_ENDPOINT: url,
+  TENCENTCLOUD_SECRET_ID: secretId,
+  TENCENTCLOUD_SECRET_KEY: secretKey,
+  ...(withToken ? { TENCENTCLOUD_SESSION_TOKEN: token } : {})
+})
+
+/** The identity of an event record as the CLI prints it. */
+export const keyOf = (r: Record<string, unknown>): string =>
+  [r.sdkAppId, r.commId, r.userId, r.peerId, r.timeMs, r.eventId, r.type, r.paramOne, r.paramTwo].join("|")
+
+/** Every event of an app in the data set, as sorted keys. */
+export const expectedEventKeys = (dataSet: DataSet.DataSet, app: number = sdkAppId): Array<string> => {
+  const keys: Array<string> = []
+  for (const a of dataSet.apps) {
+    if (a.sdkAppId !== app) continue
+    for (const room of a.rooms) {
+      for (const session of room.sessions) {
+        for (const e of session.events) keys.push(keyOf({ sdkAppId: app, commId: room.commId, userId: session.userId, ...e }))
+      }
+    }
+  }
+  return keys.sort()
+}
+
+/** Parses NDJSON strictly: every line must be a whole JSON object (a torn line throws). */
+export const ndjsonStrict = (text: string): Array<Record<string, unknown>> => {
+  if (text !== "" && !text.endsWith("\n")) throw new Error(`partial last line: ${JSON.stringify(text.slice(-80))}`)
+  return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>)
+}
