@@ -1,5 +1,6 @@
 import * as EventCatalogue from "@effect-trtc/core/EventCatalogue"
 import * as Models from "@effect-trtc/core/Models"
+import * as Paginate from "@effect-trtc/core/Paginate"
 import * as Trtc from "@effect-trtc/core/Trtc"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -10,6 +11,7 @@ import type * as Time from "../Time.js"
 
 /** What every stream here may fail with. */
 export type SourceError =
+  | Paginate.PaginationError
   | Trtc.DescribeRoomInfoError
   | Trtc.DescribeUserInfoError
   | Trtc.DescribeUserEventError
@@ -49,17 +51,6 @@ export const windows = (period: Time.Period, span: number): Array<Time.Period> =
   return out
 }
 
-const pages = <A>(
-  fetch: (pageNumber: number) => Effect.Effect<ReadonlyArray<A>, SourceError, Trtc.Trtc>,
-  pageSize: number
-): Stream.Stream<A, SourceError, Trtc.Trtc> =>
-  Stream.paginateChunkEffect(0, (pageNumber) =>
-    Effect.map(fetch(pageNumber), (items) => [
-      Chunk.fromIterable(items),
-      // A short page is the last one: `Total` is ambiguous on the wire, so it is not trusted.
-      items.length < pageSize ? Option.none() : Option.some(pageNumber + 1)
-    ]))
-
 /** The calls of an app in a period: 24-hour windows, every page, each call once. */
 export const rooms = (
   sdkAppId: number,
@@ -71,8 +62,8 @@ export const rooms = (
     windows(period, maxSpan.rooms)
   ).pipe(
     Stream.flatMap((window) =>
-      pages(
-        (pageNumber) =>
+      Paginate.pages(
+        (pageNumber, pageSize) =>
           Effect.flatMap(Trtc.Trtc, (trtc) =>
             trtc.describeRoomInfo(
               new Models.DescribeRoomInfoRequest({
@@ -81,10 +72,10 @@ export const rooms = (
                 endTime: window.endTime,
                 ...(roomId === undefined ? {} : { roomId }),
                 pageNumber,
-                pageSize: Models.maxPageSize
+                pageSize
               })
             )).pipe(Effect.map((response) => response.roomList)),
-        Models.maxPageSize
+        { action: "DescribeRoomInfo", equals: (a, b) => a.commId === b.commId }
       )),
     Stream.filter((room) => {
       if (seen.has(room.commId)) return false
@@ -114,8 +105,8 @@ export const users = (
     windows(period, maxSpan.users)
   ).pipe(
     Stream.flatMap((window) =>
-      pages(
-        (pageNumber) =>
+      Paginate.pages(
+        (pageNumber, pageSize) =>
           Effect.flatMap(Trtc.Trtc, (trtc) =>
             trtc.describeUserInfo(
               new Models.DescribeUserInfoRequest({
@@ -124,10 +115,10 @@ export const users = (
                 startTime: window.startTime,
                 endTime: window.endTime,
                 pageNumber,
-                pageSize: Models.maxPageSize
+                pageSize
               })
             )).pipe(Effect.map((response) => response.userList)),
-        Models.maxPageSize
+        { action: "DescribeUserInfo", equals: (a, b) => a.userId === b.userId && a.joinTs === b.joinTs }
       )),
     Stream.filter((user) => {
       const key = `${user.userId}\u0000${user.joinTs}`
