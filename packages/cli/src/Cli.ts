@@ -122,6 +122,35 @@ export const command = Command.make("trtc", {}, () =>
   Command.withSubcommands([events, rooms, users, exportCommand, emulator, demo])
 )
 
+const commandNames = new Set(["events", "rooms", "users", "export", "emulator", "demo"])
+const valueFlags = new Set(["--endpoint", "--region", "--profile", "--format", "--rps", "--concurrency", "--timeout"])
+
+/**
+ * Moves global flags written before the command (`trtc --format json rooms …`) after it, where
+ * @effect/cli expects them; anything else is left for the parser to judge.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const hoistGlobalFlags = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const leading: Array<string> = []
+  let i = 0
+  while (i < args.length && !commandNames.has(args[i])) {
+    const [name] = args[i].split("=", 1)
+    if (name === "--verbose" || (valueFlags.has(name) && args[i].includes("="))) {
+      leading.push(args[i])
+      i += 1
+    } else if (valueFlags.has(name) && i + 1 < args.length) {
+      leading.push(args[i], args[i + 1])
+      i += 2
+    } else {
+      return args
+    }
+  }
+  if (leading.length === 0 || i >= args.length) return args
+  return [args[i], ...leading, ...args.slice(i + 1)]
+}
+
 const ansi = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g")
 const stripAnsi = (text: string) => text.replace(ansi, "")
 
@@ -154,7 +183,7 @@ export const run = (
     const silentErrors = Console.withConsole(
       { ...(yield* Effect.console), error: () => Effect.void } as Console.Console
     )
-    return yield* cli(["node", "trtc", ...args]).pipe(
+    return yield* cli(["node", "trtc", ...hoistGlobalFlags(args)]).pipe(
       silentErrors,
       Effect.as(CliError.ExitCode.ok),
       Effect.catchAllCause((cause) => {

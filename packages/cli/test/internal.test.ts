@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import { hoistGlobalFlags } from "../src/Cli.js"
 import { summary } from "../src/internal/emulatorCommands.js"
 import * as ExportFile from "../src/internal/exportFile.js"
 import { checkEndpoint, resolveGlobals } from "../src/internal/globals.js"
@@ -143,4 +144,17 @@ describe("progress", () => {
       yield* q.done
       assert.deepStrictEqual(silent, [])
     }))
+})
+
+describe("global flags before the command", () => {
+  it("are moved after it; anything else is left alone", () => {
+    assert.deepStrictEqual(
+      hoistGlobalFlags(["--format", "json", "--verbose", "rooms", "--sdk-app-id", "1"]),
+      ["rooms", "--format", "json", "--verbose", "--sdk-app-id", "1"]
+    )
+    assert.deepStrictEqual(hoistGlobalFlags(["--rps=5", "events"]), ["events", "--rps=5"])
+    assert.deepStrictEqual(hoistGlobalFlags(["--version"]), ["--version"])
+    assert.deepStrictEqual(hoistGlobalFlags(["--bogus", "rooms"]), ["--bogus", "rooms"])
+    assert.deepStrictEqual(hoistGlobalFlags(["rooms", "--format", "csv"]), ["rooms", "--format", "csv"])
+  })
 })
