@@ -48,6 +48,20 @@ layer(Emulator.layer({ dataSet: tinyDataSet(now), rps: 0 }))("protocol", (it) =>
       assert.isUndefined(codeOf(yield* Effect.promise(() => call(emulator, roomQuery, { service: "127" }))))
     }))
 
+  it.effect("verifies X-TC-Content-SHA256: UNSIGNED-PAYLOAD (the body is not hashed) and answers the body sent", () =>
+    Effect.gen(function* () {
+      const emulator = yield* Emulator.Emulator
+      const reply = yield* Effect.promise(() => call(emulator, roomQuery, { unsignedPayload: true }))
+      assert.isUndefined(codeOf(reply))
+      assert.isArray(response(reply)["RoomList"])
+      // Signed unsigned-payload but sent without the header: the body hash no longer matches.
+      const missing = yield* Effect.promise(() => call(emulator, roomQuery, { unsignedPayload: true, headers: { "X-TC-Content-SHA256": "" } }))
+      assert.strictEqual(codeOf(missing), "AuthFailure.SignatureFailure")
+      // Signed over the body but claiming an unsigned payload: refused too.
+      const claimed = yield* Effect.promise(() => call(emulator, roomQuery, { headers: { "X-TC-Content-SHA256": "UNSIGNED-PAYLOAD" } }))
+      assert.strictEqual(codeOf(claimed), "AuthFailure.SignatureFailure")
+    }))
+
   it.effect("answers the common-parameter errors", () =>
     Effect.gen(function* () {
       const emulator = yield* Emulator.Emulator

@@ -113,6 +113,8 @@ export interface CallOptions {
   readonly signedBody?: string
   /** Sign the host with its port (Go/Python style) instead of without (Node style). */
   readonly signPort?: boolean
+  /** Sign with the payload hash of `UNSIGNED-PAYLOAD` and send `X-TC-Content-SHA256: UNSIGNED-PAYLOAD`. */
+  readonly unsignedPayload?: boolean
 }
 
 /** Sends one raw HTTP request. */
@@ -147,6 +149,7 @@ export const call = (
     query,
     contentType,
     body: options.signedBody ?? body,
+    unsignedPayload: options.unsignedPayload,
     service: options.service ?? "trtc",
     timestamp,
     secretId: options.secretId ?? instance.credential.secretId,
@@ -164,6 +167,7 @@ export const call = (
   put("X-TC-Region", "region", "ap-guangzhou")
   if (options.token !== undefined) headers["X-TC-Token"] = options.token
   if (options.language !== undefined) headers["X-TC-Language"] = options.language
+  if (options.unsignedPayload === true) headers["X-TC-Content-SHA256"] = "UNSIGNED-PAYLOAD"
   Object.assign(headers, options.headers)
   return raw(instance.url, method, query === "" ? "/" : `/?${query}`, headers, body)
 }

@@ -45,6 +45,12 @@ export interface SignInput {
   readonly extraSignedHeaders?: Readonly<Record<string, string>> | undefined
   /** The exact body bytes that are sent. */
   readonly body: string | Uint8Array
+  /**
+   * Sign without hashing the body: the payload hash is that of the literal
+   * {@link unsignedPayload}, and the request must carry `X-TC-Content-SHA256:
+   * UNSIGNED-PAYLOAD` (for large bodies; the body is then not covered by the signature).
+   */
+  readonly unsignedPayload?: boolean | undefined
   /** The product in the credential scope, e.g. `trtc`. */
   readonly service: string
   /** Unix seconds; also sent as `X-TC-Timestamp`. */
@@ -95,6 +101,26 @@ let lastDate = ""
 export const sha256Hex = (data: string | Uint8Array): string => Sha256.sha256Hex(data)
 
 /**
+ * The value of `X-TC-Content-SHA256` that tells the server the body is not hashed: the
+ * canonical request then carries the hash of this literal instead of the body's.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const unsignedPayload = "UNSIGNED-PAYLOAD"
+
+const unsignedPayloadHash = sha256Hex(unsignedPayload)
+
+/**
+ * The payload hash of the canonical request: the body's SHA-256, or that of
+ * {@link unsignedPayload} when the body is not signed.
+ *
+ * @since 0.1.0
+ * @category signing
+ */
+export const payloadHash = (body: string | Uint8Array, unsigned = false): string => (unsigned ? unsignedPayloadHash : sha256Hex(body))
+
+/**
  * `date/service/tc3_request`.
  *
  * @since 0.1.0
@@ -138,7 +164,11 @@ const signedHeaderValues = (input: SignInput): Record<string, string> => ({
  * @since 0.1.0
  * @category signing
  */
-export const canonicalRequest = (input: SignInput): { readonly canonical: string; readonly signedHeaders: string } => {
+export const canonicalRequest = (input: SignInput): { readonly canonical: string; readonly signedHeaders: string } =>
+  canonicalRequestWith(input, payloadHash(input.body, input.unsignedPayload === true))
+
+// A verifier trying several hosts hashes the body once and passes the hash in.
+const canonicalRequestWith = (input: SignInput, hashedPayload: string): { readonly canonical: string; readonly signedHeaders: string } => {
   // The usual case, content-type and host only, is already in order: no sorting needed.
   const headers = hasExtraHeaders(input.extraSignedHeaders)
     ? canonicalHeaders(signedHeaderValues(input))
@@ -152,7 +182,7 @@ export const canonicalRequest = (input: SignInput): { readonly canonical: string
     input.query ?? "",
     headers.canonical,
     headers.signedHeaders,
-    sha256Hex(input.body)
+    hashedPayload
   ].join("\n")
   return { canonical, signedHeaders: headers.signedHeaders }
 }
@@ -189,10 +219,12 @@ const preparedSigningKey = (secretKey: Redacted.Redacted<string>, date: string, 
  * @since 0.1.0
  * @category signing
  */
-export const sign = (input: SignInput): Signature => {
+export const sign = (input: SignInput): Signature => signWith(input, payloadHash(input.body, input.unsignedPayload === true))
+
+const signWith = (input: SignInput, hashedPayload: string): Signature => {
   const date = utcDate(input.timestamp)
   const scope = credentialScope(date, input.service)
-  const { canonical, signedHeaders } = canonicalRequest(input)
+  const { canonical, signedHeaders } = canonicalRequestWith(input, hashedPayload)
   const signature = Sha256.hmacSha256Hex(
     preparedSigningKey(input.secretKey, date, input.service),
     stringToSign(input.timestamp, scope, canonical)
@@ -287,10 +319,16 @@ export interface Verified {
   readonly timestamp: number
 }
 
+// The official Node SDK names itself in `X-TC-RequestClient` and signs the bare hostname.
+const nodeSdkClient = /^SDK_NODEJS_/
+
 /**
  * Recomputes the signature of a received request and compares it in constant time. The host
- * is tried as sent, then without its port (the Node SDK signs the bare hostname); the service
- * is whatever the client put in its credential scope.
+ * is tried as sent and without its port (the Node SDK signs the bare hostname: for a request
+ * that says it comes from the Node SDK the bare host is tried first); the body is hashed once
+ * for all tries. The service is whatever the client put in its credential scope. With
+ * `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` the payload hash is that of the literal, as the
+ * SDKs' unsigned-payload mode computes it.
  *
  * @since 0.1.0
  * @category verification
@@ -329,10 +367,13 @@ export const verify = (
       extra[name] = value
     }
     const host = request.headers["host"] ?? ""
-    const hosts = host.includes(":") && !host.endsWith("]") ? [host, host.slice(0, host.lastIndexOf(":"))] : [host]
+    const bare = host.includes(":") && !host.endsWith("]") ? host.slice(0, host.lastIndexOf(":")) : undefined
+    const hosts = bare === undefined ? [host] : nodeSdkClient.test(request.headers["x-tc-requestclient"] ?? "") ? [bare, host] : [host, bare]
+    const hashedPayload = payloadHash(request.body, request.headers["x-tc-content-sha256"] === unsignedPayload)
+    const signedHeaders = auth.signedHeaders.join(";")
     const expected = Buffer.from(auth.signature, "hex")
     for (const candidate of hosts) {
-      const computed = sign({
+      const computed = signWith({
         method: request.method,
         host: candidate,
         query: request.query,
@@ -343,8 +384,8 @@ export const verify = (
         timestamp,
         secretId: auth.secretId,
         secretKey: secretKey.value
-      })
-      if (computed.signedHeaders === auth.signedHeaders.join(";") && timingSafeEqual(Buffer.from(computed.signature, "hex"), expected)) {
+      }, hashedPayload)
+      if (computed.signedHeaders === signedHeaders && timingSafeEqual(Buffer.from(computed.signature, "hex"), expected)) {
         return Either.right({ secretId: auth.secretId, service: auth.service, timestamp })
       }
     }

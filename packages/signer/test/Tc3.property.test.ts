@@ -269,4 +269,36 @@ describe("Tc3.verify", () => {
     assert.strictEqual(reason(request(signed.authorization, "trtc.tencentcloudapi.com"), base.timestamp + 300), "ok")
     assert.strictEqual(reason(request(signed.authorization, "trtc.intl.tencentcloudapi.com")), "SignatureFailure")
   })
+
+  it("tries both hosts whichever client the request says it is from", () => {
+    const bare = Tc3.sign({ ...base, host: "127.0.0.1" })
+    const withPort = Tc3.sign({ ...base, host: "127.0.0.1:42227" })
+    for (const client of [undefined, "SDK_NODEJS_4.1.220", "SDK_GO_1.0"]) {
+      for (const signed of [bare, withPort]) {
+        const r = request(signed.authorization, "127.0.0.1:42227")
+        const sent = { ...r, headers: { ...r.headers, "x-tc-requestclient": client } }
+        assert.isTrue(Either.isRight(Tc3.verify(sent, { lookup, nowSeconds: base.timestamp })), `${client} ${signed.authorization}`)
+      }
+    }
+  })
+
+  it("verifies X-TC-Content-SHA256: UNSIGNED-PAYLOAD with the hash of that literal in place of the body's", () => {
+    const host = "trtc.tencentcloudapi.com"
+    const signed = Tc3.sign({ ...base, host, unsignedPayload: true })
+    const { canonical } = Tc3.canonicalRequest({ ...base, host, unsignedPayload: true })
+    assert.isTrue(canonical.endsWith(`\n${Tc3.sha256Hex("UNSIGNED-PAYLOAD")}`))
+    assert.strictEqual(Tc3.payloadHash("ignored", true), Tc3.sha256Hex(Tc3.unsignedPayload))
+    const unsigned = (authorization: string, body = base.body): Tc3.ReceivedRequest => {
+      const r = request(authorization, host)
+      return { ...r, headers: { ...r.headers, "x-tc-content-sha256": "UNSIGNED-PAYLOAD" }, body }
+    }
+    const ok = (r: Tc3.ReceivedRequest) => Either.isRight(Tc3.verify(r, { lookup, nowSeconds: base.timestamp }))
+    assert.isTrue(ok(unsigned(signed.authorization)))
+    // The body is not covered: another body passes, as with the real service.
+    assert.isTrue(ok(unsigned(signed.authorization, "{\"SdkAppId\":1400000002}")))
+    // Without the header the server hashes the body, which the signature did not.
+    assert.isFalse(ok(request(signed.authorization, host)))
+    // A body-hashed signature sent with the header does not verify either.
+    assert.isFalse(ok(unsigned(Tc3.sign({ ...base, host }).authorization)))
+  })
 })
