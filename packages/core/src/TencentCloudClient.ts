@@ -21,6 +21,7 @@ import * as Layer from "effect/Layer"
 import * as ParseResult from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import * as NodeHttp from "./internal/nodeHttpClient.js"
 import { libraryVersion } from "./internal/version.js"
 import * as Models from "./Models.js"
 import * as TrtcError from "./TrtcError.js"
@@ -218,10 +219,15 @@ export const resolveEndpoint = (endpoint: string = Models.defaultEndpoint): Eith
   return Either.right(new URL(`${url.protocol}//${url.host}/`))
 }
 
-// The server `Date` (Unix seconds) of a response that ended in `AuthFailure.SignatureExpire`,
-// keyed by the error value: the retry policy hands the error back for the correction, and the
-// error classes stay plain data.
-const serverDates = new WeakMap<object, number>()
+// The server `Date` (Unix seconds) of recent responses that ended in
+// `AuthFailure.SignatureExpire`, by RequestId: the retry policy hands the error back for the
+// correction (not necessarily the same object), and the error classes stay plain data. Only a
+// few are kept: a correction follows its refusal at once.
+const serverDates = new Map<string, number>()
+const rememberServerDate = (requestId: string, serverDate: number) => {
+  serverDates.set(requestId, serverDate)
+  if (serverDates.size > 64) serverDates.delete(serverDates.keys().next().value!)
+}
 
 const parseDateSeconds = (header: string | undefined): number | undefined => {
   if (header === undefined) return undefined
@@ -255,7 +261,7 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
   const urlText = url.toString()
 
   const http = Signing.signRequests(
-    HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false),
+    HttpClient.withTracerDisabledWhen(HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false), () => true),
     { service, credential: credentials.get, clockOffsetSeconds: Ref.get(offset) }
   )
 
@@ -266,57 +272,82 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
   }
   if (options.language !== undefined) baseHeaders["x-tc-language"] = options.language
 
+  // Codecs are built once per schema: building them per call costs more than using them.
+  const encoders = new WeakMap<object, (request: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
+  const decoders = new Map<string, WeakMap<object, (text: string) => Either.Either<unknown, TrtcError.ApiError | TrtcError.ResponseDecodeError>>>()
+  const encoderOf = <Req, ReqI>(schema: Schema.Schema<Req, ReqI, never>) => {
+    let encode = encoders.get(schema)
+    if (encode === undefined) {
+      encode = Schema.encodeUnknownEither(schema as Schema.Schema<Req, ReqI, never>) as (request: unknown) => Either.Either<unknown, ParseResult.ParseError>
+      encoders.set(schema, encode)
+    }
+    return encode
+  }
+  const decoderOf = <Res, ResI>(action: string, schema: Schema.Schema<Res, ResI, never>) => {
+    let byAction = decoders.get(action)
+    if (byAction === undefined) {
+      byAction = new WeakMap()
+      decoders.set(action, byAction)
+    }
+    let decode = byAction.get(schema)
+    if (decode === undefined) {
+      decode = TrtcError.decodeResponseEither(action, schema)
+      byAction.set(schema, decode)
+    }
+    return decode as (text: string) => Either.Either<Res, TrtcError.ApiError | TrtcError.ResponseDecodeError>
+  }
+
+  const toTransportError = (action: string) => (error: HttpClientError.HttpClientError) =>
+    Effect.fail(new TrtcError.TransportError({ action, reason: transportReason(error) }))
+
   const call = <Req, ReqI, Res, ResI>(input: CallInput<Req, ReqI, Res, ResI>): Effect.Effect<Res, CallError> => {
     const action = input.action
-    const decode = TrtcError.decodeResponse(action, input.responseSchema)
-    const encode = Schema.encode(input.requestSchema)
-    const attempt = Effect.gen(function*() {
-      const wire = yield* Effect.mapError(encode(input.request), (issue) =>
-        new TrtcError.RequestValidationError({
+    const attempt = Effect.suspend(() => {
+      const wire = encoderOf(input.requestSchema)(input.request)
+      if (Either.isLeft(wire)) {
+        return Effect.fail(new TrtcError.RequestValidationError({
           action,
           field: "request",
-          problem: `cannot be encoded: ${ParseResult.TreeFormatter.formatErrorSync(issue)}`,
+          problem: `cannot be encoded: ${ParseResult.TreeFormatter.formatErrorSync(wire.left)}`,
           fix: `build the request with the ${action} request schema`
         }))
-      const request = HttpClientRequest.post(urlText).pipe(
-        HttpClientRequest.setHeaders(baseHeaders),
-        HttpClientRequest.setHeaders({ "x-tc-action": action, "x-tc-version": input.version ?? version }),
-        HttpClientRequest.bodyText(JSON.stringify(wire), "application/json")
-      )
-      const response = yield* http.execute(request)
-      const text = yield* response.text
-      // A body that is cut off or not ours has no RequestId to find; the header may.
-      const headerRequestId = response.headers["x-tc-requestid"]
-      if (response.status !== 200) {
-        const requestId = TrtcError.scanRequestId(text) ?? headerRequestId
-        return yield* new TrtcError.HttpStatusError({ action, status: response.status, requestId })
       }
-      return yield* decode(text).pipe(
-        Effect.mapError((error) =>
-          error._tag === "ResponseDecodeError" && error.requestId === undefined && headerRequestId !== undefined
-            ? new TrtcError.ResponseDecodeError({ ...error, requestId: headerRequestId })
-            : error),
-        Effect.tapError((error) =>
-          Effect.sync(() => {
-            if (TrtcError.isClockSkew(error)) {
-              const serverDate = parseDateSeconds(response.headers["date"])
-              if (serverDate !== undefined) serverDates.set(error, serverDate)
-            }
-          }))
+      const request = HttpClientRequest.bodyText(
+        HttpClientRequest.post(urlText, { headers: { ...baseHeaders, "x-tc-action": action, "x-tc-version": input.version ?? version } }),
+        JSON.stringify(wire.right),
+        "application/json"
       )
+      return Effect.flatMap(http.execute(request), (response) =>
+        Effect.flatMap(response.text, (text): Effect.Effect<Res, CallError> => {
+          // A body that is cut off or not ours has no RequestId to find; the header may.
+          const headerRequestId = response.headers["x-tc-requestid"]
+          if (response.status !== 200) {
+            const requestId = TrtcError.scanRequestId(text) ?? headerRequestId
+            return Effect.fail(new TrtcError.HttpStatusError({ action, status: response.status, requestId }))
+          }
+          const decoded = decoderOf(action, input.responseSchema)(text)
+          if (Either.isRight(decoded)) return Effect.succeed(decoded.right)
+          const error = decoded.left
+          if (error._tag === "ResponseDecodeError" && error.requestId === undefined && headerRequestId !== undefined) {
+            return Effect.fail(new TrtcError.ResponseDecodeError({ ...error, requestId: headerRequestId }))
+          }
+          if (error._tag === "AuthFailure" && TrtcError.isClockSkew(error)) {
+            const serverDate = parseDateSeconds(response.headers["date"])
+            if (serverDate !== undefined) rememberServerDate(error.requestId, serverDate)
+          }
+          return Effect.fail(error)
+        }))
     })
     return attempt.pipe(
-      Effect.catchTags({
-        RequestError: (error) => Effect.fail(new TrtcError.TransportError({ action, reason: transportReason(error) })),
-        ResponseError: (error) => Effect.fail(new TrtcError.TransportError({ action, reason: transportReason(error) }))
-      }),
+      Effect.catchTags({ RequestError: toTransportError(action), ResponseError: toTransportError(action) }),
       Effect.timeoutFail({ duration: timeoutMillis, onTimeout: () => new TrtcError.TimeoutError({ action, timeoutMillis }) })
     )
   }
 
   const correctClock = (error: unknown): Effect.Effect<boolean> =>
     Effect.suspend(() => {
-      const serverDate = typeof error === "object" && error !== null ? serverDates.get(error) : undefined
+      const requestId = typeof error === "object" && error !== null ? (error as { readonly requestId?: unknown }).requestId : undefined
+      const serverDate = typeof requestId === "string" ? serverDates.get(requestId) : undefined
       if (serverDate === undefined) return Effect.succeed(false)
       return Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.as(Ref.set(offset, serverDate - Math.floor(now / 1000)), true))
@@ -343,3 +374,14 @@ export const layer = (
   options: Options = {}
 ): Layer.Layer<TencentCloudClient, EndpointError, HttpClient.HttpClient | Credentials.Credentials> =>
   Layer.effect(TencentCloudClient, make(options))
+
+/**
+ * A lean `HttpClient` for this client on Node: `node:http` / `node:https` with keep-alive
+ * agents, each answer buffered whole (they are small JSON documents) and decoded without web
+ * streams. Any `HttpClient` works (`NodeHttpClient.layerUndici`, `FetchHttpClient.layer`);
+ * this one has the least overhead per request (see bench/results/client.md).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerNodeHttpClient: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(HttpClient.HttpClient, NodeHttp.make)

@@ -1,3 +1,4 @@
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, it } from "@effect/vitest"
@@ -23,22 +24,33 @@ const spanEnd = (start: number, max: number) => Math.min(room.destroyTime, start
 const goodKey = Credentials.layerStatic({ secretId: Emulator.defaultCredential.secretId, secretKey: Emulator.defaultCredential.secretKey })
 
 // The real undici client, with every request as sent (signed) recorded.
-const recordingHttp = (sent: Array<Record<string, string>>) =>
+const recordingHttp = (sent: Array<Record<string, string>>, http: Layer.Layer<HttpClient.HttpClient> = NodeHttpClient.layerUndici) =>
   Layer.effect(
     HttpClient.HttpClient,
     Effect.map(HttpClient.HttpClient, (client) =>
       HttpClient.tapRequest(client, (request) => Effect.sync(() => { sent.push({ ...request.headers }) })))
-  ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  ).pipe(Layer.provide(http))
 
 interface Setup {
   readonly credentials?: Layer.Layer<Credentials.Credentials>
   readonly sent?: Array<Record<string, string>>
+  readonly http?: Layer.Layer<HttpClient.HttpClient>
 }
 
 const trtcLayer = (emulator: Emulator.Instance, options: Trtc.Options = {}, setup: Setup = {}) =>
   Trtc.layer({ endpoint: emulator.url, ...options }).pipe(
-    Layer.provide(Layer.merge(setup.credentials ?? goodKey, setup.sent === undefined ? NodeHttpClient.layerUndici : recordingHttp(setup.sent)))
+    Layer.provide(Layer.merge(
+      setup.credentials ?? goodKey,
+      setup.sent === undefined ? setup.http ?? NodeHttpClient.layerUndici : recordingHttp(setup.sent, setup.http)
+    ))
   )
+
+// Each transport a caller may pick runs the data and fault tests.
+const transports = [
+  ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici],
+  ["TencentCloudClient.layerNodeHttpClient", TencentCloudClient.layerNodeHttpClient],
+  ["FetchHttpClient.layer", FetchHttpClient.layer]
+] as const
 
 const withTrtc = <A, E>(
   emulator: Emulator.Instance,
@@ -63,7 +75,7 @@ const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
 }
 
 describe("Trtc against the emulator", () => {
-  it.scopedLive("each method returns the emulator's data", () =>
+  it.scopedLive.each(transports)("each method returns the emulator's data (%s)", ([, http]) =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.make({ dataSet })
       const start = room.createTime
@@ -122,7 +134,7 @@ describe("Trtc against the emulator", () => {
             received.map((e) => `${e.timeMs}/${e.eventId}/${e.peerId}`).sort(),
             expected.map((e) => `${e.timeMs}/${e.eventId}/${e.peerId}`).sort()
           )
-        }))
+        }), {}, { http })
     }))
 
   it.scopedLive("the server's error families decode to their tags with the RequestId", () =>
@@ -225,8 +237,14 @@ describe("Trtc against the emulator", () => {
       yield* emulator.setClockOffset(600)
       const now = Math.floor((yield* emulator.now) / 1000)
       const request = new Models.DescribeRoomInfoRequest({ sdkAppId: app.sdkAppId, startTime: now - 3600, endTime: now })
-      yield* withTrtc(emulator, (trtc) => Effect.zipRight(trtc.describeRoomInfo(request), trtc.describeRoomInfo(request)), { retry: false })
+      const sent: Array<Record<string, string>> = []
+      const outcome = yield* Effect.either(withTrtc(emulator, (trtc) => Effect.zipRight(trtc.describeRoomInfo(request), trtc.describeRoomInfo(request)), { retry: false }, { sent }))
       const log = yield* emulator.requests
+      assert.isTrue(Either.isRight(outcome))
+      const stamps = sent.map((h) => Number(h["x-tc-timestamp"]))
+      // The corrected attempts are signed with the emulator's time, not the local clock.
+      assert.isAtMost(Math.abs(stamps[0]! - (now - 600)), 5)
+      assert.isTrue(stamps.slice(1).every((s) => Math.abs(s - now) <= 5), JSON.stringify({ now, stamps }))
       // One refusal, then the corrected attempt, then the next call signed right the first time.
       assert.deepStrictEqual(log.map((e) => e.code), ["AuthFailure.SignatureExpire", undefined, undefined])
     }), 15_000)
@@ -269,7 +287,7 @@ describe("Trtc against the emulator", () => {
       assert.strictEqual((yield* emulator.requests).length, families.length, "one request each, none retried")
     }))
 
-  it.scopedLive("each fault kind is retried or surfaced as the policy says", () =>
+  it.scopedLive.each(transports)("each fault kind is retried or surfaced as the policy says (%s)", ([, http]) =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.make({ dataSet, rps: 0 })
       const request = new Models.DescribeRoomInfoRequest({ sdkAppId: app.sdkAppId, startTime: anchor - 3600, endTime: anchor })
@@ -294,7 +312,7 @@ describe("Trtc against the emulator", () => {
             const response = yield* Effect.either(trtc.describeRoomInfo(request))
             assert.isTrue(Either.isRight(response), `${name} is retried to success: ${JSON.stringify(response)}`)
             assert.strictEqual(sent.length, 2, `${name}: the fault, then the retry`)
-          })), options, { sent })
+          })), options, { sent, http })
 
       const surfaced: ReadonlyArray<readonly [string, string, Emulator.Instance extends { setFaults: (rules: infer R) => unknown } ? R : never]> = [
         ["InvalidParameter", "InvalidParameter", [{ when: { always: true }, effect: { apiError: "InvalidParameter.QueryScaleOversize" } }]],
@@ -311,7 +329,7 @@ describe("Trtc against the emulator", () => {
             const error = failureOf(yield* Effect.exit(trtc.describeRoomInfo(request)))
             assert.strictEqual(error._tag, tag, name)
             assert.strictEqual(sent.length, 1, `${name} is not retried`)
-          })), options, { sent })
+          })), options, { sent, http })
 
       // Persistent transient faults surface as their own tags once the retries are spent.
       const exhausted: ReadonlyArray<readonly [string, Emulator.Instance extends { setFaults: (rules: infer R) => unknown } ? R : never]> = [
@@ -332,6 +350,6 @@ describe("Trtc against the emulator", () => {
             if (error._tag === "ResponseDecodeError") assert.match(error.requestId ?? "", /\S/, "the RequestId of a cut-off body")
             if (error._tag === "TimeoutError") assert.strictEqual(error.timeoutMillis, 300)
             assert.strictEqual(sent.length, 3, `${tag}: three attempts`)
-          })), options, { sent })
+          })), options, { sent, http })
     }), 20_000)
 })

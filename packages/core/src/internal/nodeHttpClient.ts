@@ -1,0 +1,149 @@
+import * as Cookies from "@effect/platform/Cookies"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as Effect from "effect/Effect"
+import * as Inspectable from "effect/Inspectable"
+import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as Http from "node:http"
+import * as Https from "node:https"
+
+/**
+ * A buffered response: the API's answers are small JSON documents, read whole before the
+ * response is handed over, so `text` is a plain UTF-8 decode instead of a trip through web
+ * streams (which costs more than the rest of a loopback request).
+ *
+ * @internal
+ */
+class BufferedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  readonly headers: Headers.Headers
+  private readonly setCookie: ReadonlyArray<string>
+
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    readonly status: number,
+    incoming: Http.IncomingHttpHeaders,
+    private readonly body: Buffer,
+    private readonly address: string | undefined
+  ) {
+    super()
+    this.headers = Headers.fromInput(incoming as Record<string, string | ReadonlyArray<string>>)
+    this.setCookie = incoming["set-cookie"] ?? []
+  }
+
+  toJSON(): unknown {
+    return HttpIncomingMessage.inspect(this, { _id: "@effect/platform/HttpClientResponse", request: this.request.toJSON(), status: this.status })
+  }
+
+  get cookies(): Cookies.Cookies {
+    return Cookies.fromSetCookie(this.setCookie)
+  }
+
+  get remoteAddress(): Option.Option<string> {
+    return Option.fromNullable(this.address)
+  }
+
+  private decodeError(cause: unknown) {
+    return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+  }
+
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    return Effect.sync(() => this.body.toString("utf8"))
+  }
+
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.try({
+      try: () => {
+        const text = this.body.toString("utf8")
+        return text === "" ? null : JSON.parse(text) as unknown
+      },
+      catch: (cause) => this.decodeError(cause)
+    })
+  }
+
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    return Effect.try({ try: () => UrlParams.fromInput(new URLSearchParams(this.body.toString("utf8"))), catch: (cause) => this.decodeError(cause) })
+  }
+
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    return Effect.sync(() => this.body.buffer.slice(this.body.byteOffset, this.body.byteOffset + this.body.byteLength) as ArrayBuffer)
+  }
+
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    return Stream.succeed(new Uint8Array(this.body))
+  }
+
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    return Effect.tryPromise({ try: () => new Response(this.body, { headers: this.headers }).formData(), catch: (cause) => this.decodeError(cause) })
+  }
+}
+
+const requestBody = (request: HttpClientRequest.HttpClientRequest): Uint8Array | string | undefined => {
+  const body = request.body
+  switch (body._tag) {
+    case "Empty":
+      return undefined
+    case "Uint8Array":
+      return body.body
+    case "Raw":
+      return typeof body.body === "string" || body.body instanceof Uint8Array ? body.body : undefined
+    default:
+      return undefined
+  }
+}
+
+/**
+ * An `HttpClient` over `node:http` / `node:https` with keep-alive agents that live as long as
+ * the scope, for bodies whose bytes are known up front (all this library sends).
+ *
+ * @internal
+ */
+export const make: Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> = Effect.gen(function*() {
+  const agents = yield* Effect.acquireRelease(
+    Effect.sync(() => ({ http: new Http.Agent({ keepAlive: true }), https: new Https.Agent({ keepAlive: true }) })),
+    (agents) => Effect.sync(() => {
+      agents.http.destroy()
+      agents.https.destroy()
+    })
+  )
+  return HttpClient.make((request, url, signal) => {
+    const body = requestBody(request)
+    if (body === undefined && request.body._tag !== "Empty") {
+      return Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", description: `a ${request.body._tag} body is not supported` }))
+    }
+    return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resumeOnce) => {
+      // Node may report an error after the end (or twice); only the first outcome counts.
+      let done = false
+      const resume = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => {
+        if (done) return
+        done = true
+        resumeOnce(effect)
+      }
+      const headers: Record<string, string> = { ...request.headers }
+      if (body !== undefined) headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength)
+      const secure = url.protocol === "https:"
+      const transportError = (cause: unknown) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
+      const outgoing = (secure ? Https : Http).request(url, { method: request.method, headers, agent: secure ? agents.https : agents.http, signal }, (incoming) => {
+        const chunks: Array<Buffer> = []
+        incoming.on("data", (chunk: Buffer) => chunks.push(chunk))
+        incoming.on("error", (cause) => resume(Effect.fail(transportError(cause))))
+        incoming.on("aborted", () => resume(Effect.fail(transportError(new Error("the connection closed before the response ended")))))
+        incoming.on("end", () => {
+          if (!incoming.complete) return resume(Effect.fail(transportError(new Error("the connection closed before the response ended"))))
+          resume(Effect.succeed(new BufferedResponse(request, incoming.statusCode ?? 0, incoming.headers, Buffer.concat(chunks), incoming.socket?.remoteAddress)))
+        })
+      })
+      outgoing.on("error", (cause) => resume(Effect.fail(transportError(cause))))
+      outgoing.end(body)
+      return Effect.sync(() => outgoing.destroy())
+    })
+  })
+})
