@@ -5,6 +5,8 @@ export default defineProject({
     name: "cli",
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/globalSetup.ts"],
+    // The end-to-end files run their cases side by side (each is a separate process).
+    maxConcurrency: 16,
     testTimeout: 60_000,
     hookTimeout: 60_000
   }

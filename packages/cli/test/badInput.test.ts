@@ -1,7 +1,7 @@
 // The bad input matrix: each mistake gives its exit code and one line naming the problem, and no
 // output ever contains the secret key or the session token (with --verbose too).
 import * as Emulator from "@effect-trtc/emulator/Emulator"
-import { assert, layer } from "@effect/vitest"
+import { assert, describe, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as net from "node:net"
 import { credentialEnv, run, sdkAppId, secretId, secretKey, token } from "./helpers.js"
@@ -72,24 +72,27 @@ const assertClean = (output: string, label: string) => {
 }
 
 layer(Emulator.layer({ rps: 0, credentials: [{ secretId, secretKey, token }] }))("bad input", (it) => {
-  for (const c of cases) {
+  // Each case is an independent process: run them side by side.
+  describe.concurrent("matrix", () => {
+    for (const c of cases) {
     // --verbose matters where requests are made and credentials loaded.
-    for (const verbose of c.env !== undefined || c.code === 3 ? [false, true] : [false]) {
-      it.effect(`${c.name}${verbose ? " (--verbose)" : ""} → exit ${c.code}`, () =>
-        Effect.gen(function*() {
-          const emulator = yield* Emulator.Emulator
-          const env = c.env ? c.env(emulator.url) : credentialEnv(emulator.url)
-          const r = yield* run([...c.args, ...(verbose && c.args.length > 0 ? ["--verbose"] : [])], { env })
-          assertClean(r.stdout + r.stderr, c.name)
-          assert.strictEqual(r.code, c.code, r.stderr)
-          const errorLines = r.stderr.split("\n").filter((l) => l.startsWith("error:"))
-          assert.strictEqual(errorLines.length, 1, r.stderr)
-          assert.match(errorLines[0], c.message)
-          assert.notMatch(r.stderr, /\n\s+at /, "no stack trace")
-          if (!verbose) assert.strictEqual(r.stderr.trimEnd().split("\n").length, 1, r.stderr)
-        }))
+      for (const verbose of c.env !== undefined || c.code === 3 ? [false, true] : [false]) {
+        it.effect(`${c.name}${verbose ? " (--verbose)" : ""} → exit ${c.code}`, () =>
+          Effect.gen(function*() {
+            const emulator = yield* Emulator.Emulator
+            const env = c.env ? c.env(emulator.url) : credentialEnv(emulator.url)
+            const r = yield* run([...c.args, ...(verbose && c.args.length > 0 ? ["--verbose"] : [])], { env })
+            assertClean(r.stdout + r.stderr, c.name)
+            assert.strictEqual(r.code, c.code, r.stderr)
+            const errorLines = r.stderr.split("\n").filter((l) => l.startsWith("error:"))
+            assert.strictEqual(errorLines.length, 1, r.stderr)
+            assert.match(errorLines[0], c.message)
+            assert.notMatch(r.stderr, /\n\s+at /, "no stack trace")
+            if (!verbose) assert.strictEqual(r.stderr.trimEnd().split("\n").length, 1, r.stderr)
+          }))
+      }
     }
-  }
+  })
 
   it.effect("unreachable endpoint → exit 1 naming the endpoint problem", () =>
     Effect.gen(function*() {

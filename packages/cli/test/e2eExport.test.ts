@@ -35,114 +35,122 @@ const EmulatorLive = Emulator.layer({
 const fast = ["--rps", "1000", "--concurrency", "4"]
 
 layer(EmulatorLive)("trtc against the emulator", (it) => {
-  const env = Effect.map(Emulator.Emulator, (e) => credentialEnv(e.url))
+  // Every test is its own process (and the fault test its own emulator): run them side by side.
+  describe.concurrent("export", () => {
+    const env = Effect.map(Emulator.Emulator, (e) => credentialEnv(e.url))
 
-  const parse = (format: Output.Format, stdout: string, columns: Output.Columns): Array<Record<string, unknown>> =>
-    format === "ndjson"
-      ? ndjson(stdout)
-      : format === "json"
-        ? JSON.parse(stdout) as Array<Record<string, unknown>>
-        : Output.parseCsv(stdout).records.slice(1).map((f) => Object.fromEntries(columns.all.map((k, i) => [k, f[i]])))
+    const parse = (format: Output.Format, stdout: string, columns: Output.Columns): Array<Record<string, unknown>> =>
+      format === "ndjson"
+        ? ndjson(stdout)
+        : format === "json"
+          ? JSON.parse(stdout) as Array<Record<string, unknown>>
+          : Output.parseCsv(stdout).records.slice(1).map((f) => Object.fromEntries(columns.all.map((k, i) => [k, f[i]])))
 
-  for (const format of ["ndjson", "json", "csv"] as const) {
-    it.effect(`export streams every event of the period exactly once (${format} on stdout)`, () =>
-      Effect.gen(function*() {
-        const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--format", format, ...fast], {
-          env: yield* env
+    for (const format of ["ndjson", "json", "csv"] as const) {
+      it.effect(`export streams every event of the period exactly once (${format} on stdout)`, () =>
+        Effect.gen(function*() {
+          const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--format", format, ...fast], {
+            env: yield* env
+          })
+          assert.strictEqual(r.code, 0, r.stderr)
+          assert.deepStrictEqual(parse(format, r.stdout, Records.eventColumns).map(keyOf).sort(), expected)
+        }))
+    }
+
+    it.effect("export --out under injected faults writes every event exactly once", () =>
+      Effect.scoped(Effect.gen(function*() {
+      // Its own emulator, so that the faults hit only this export.
+        const emulator = yield* Emulator.make({
+          dataSet,
+          rps: 0,
+          credentials: [{ secretId, secretKey, token }],
+          faults: [
+            { action: "DescribeUserEvent", when: { everyNth: 3 }, effect: { apiError: "InternalError" } },
+            { action: "DescribeUserInfo", when: { everyNth: 4 }, effect: { httpStatus: 503 } },
+            { action: "DescribeRoomInfo", when: { nth: 2 }, effect: { reset: true } }
+          ]
+        })
+        const out = join(tempDir(), "events.csv")
+        const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out, ...fast], {
+          env: credentialEnv(emulator.url)
         })
         assert.strictEqual(r.code, 0, r.stderr)
-        assert.deepStrictEqual(parse(format, r.stdout, Records.eventColumns).map(keyOf).sort(), expected)
+        const faulted = (yield* emulator.requests).filter((entry) => entry.fault !== undefined)
+        assert.isAtLeast(faulted.length, 3, "the faults fired")
+        const parsed = Output.parseCsv(fs.readFileSync(out, "utf8"))
+        assert.deepStrictEqual(parsed.records[0], [...Records.eventColumns.all])
+        const records = parsed.records.slice(1).map((f) => Object.fromEntries(Records.eventColumns.all.map((k, i) => [k, f[i]])))
+        assert.deepStrictEqual(records.map(keyOf).sort(), expected)
+      })))
+
+    it.effect("export splits a user's period when the answer would be too large (ResponseSizeLimitExceeded)", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const small = yield* Emulator.make({ dataSet, rps: 0, maxEventsPerResponse: 25, credentials: [{ secretId, secretKey, token }] })
+        const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--format", "ndjson", ...fast], {
+          env: credentialEnv(small.url)
+        })
+        assert.strictEqual(r.code, 0, r.stderr)
+        const refused = (yield* small.requests).filter((entry) => entry.code === "ResponseSizeLimitExceeded")
+        assert.isAbove(refused.length, 0, "some answers were too large")
+        assert.deepStrictEqual(ndjson(r.stdout).map(keyOf).sort(), expected)
+      })))
+
+    it.effect("export --resume after SIGINT midway completes the file without duplicates or loss", () =>
+      Effect.gen(function*() {
+        const out = join(tempDir(), "events.ndjson")
+        const size = () => fs.existsSync(out) ? fs.statSync(out).size : 0
+        // Slow enough to be interrupted after the first calls are written.
+        const first = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out, "--rps", "4", "--concurrency", "1"], {
+          env: yield* env,
+          interruptWhen: () => size() > 0
+        })
+        assert.strictEqual(first.code, 130, first.stderr)
+        const partial = ndjson(fs.readFileSync(out, "utf8"))
+        assert.isAbove(partial.length, 0)
+        assert.isBelow(partial.length, expected.length)
+        // Simulate a torn write as well: half a record at the end must be dropped, not kept.
+        fs.appendFileSync(out, "{\"sdkAppId\":1400000001,\"commId\":")
+        const second = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out, "--resume", ...fast], {
+          env: yield* env
+        })
+        assert.strictEqual(second.code, 0, second.stderr)
+        assert.include(second.stderr, "resuming")
+        assert.deepStrictEqual(ndjson(fs.readFileSync(out, "utf8")).map(keyOf).sort(), expected)
+        // Resuming a finished export adds nothing.
+        const third = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out, "--resume", ...fast], {
+          env: yield* env
+        })
+        assert.strictEqual(third.code, 0, third.stderr)
+        assert.strictEqual(ndjson(fs.readFileSync(out, "utf8")).length, expected.length)
       }))
-  }
 
-  it.effect("export --out under injected faults writes every event exactly once", () =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.Emulator
-      yield* emulator.setFaults([
-        { action: "DescribeUserEvent", when: { everyNth: 3 }, effect: { apiError: "InternalError" } },
-        { action: "DescribeUserInfo", when: { everyNth: 4 }, effect: { httpStatus: 503 } },
-        { action: "DescribeRoomInfo", when: { nth: 2 }, effect: { reset: true } }
-      ])
-      const out = join(tempDir(), "events.csv")
-      const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out, ...fast], {
-        env: yield* env
-      }).pipe(Effect.ensuring(emulator.setFaults([])))
-      assert.strictEqual(r.code, 0, r.stderr)
-      const faulted = (yield* emulator.requests).filter((entry) => entry.fault !== undefined)
-      assert.isAtLeast(faulted.length, 3, "the faults fired")
-      const parsed = Output.parseCsv(fs.readFileSync(out, "utf8"))
-      assert.deepStrictEqual(parsed.records[0], [...Records.eventColumns.all])
-      const records = parsed.records.slice(1).map((f) => Object.fromEntries(Records.eventColumns.all.map((k, i) => [k, f[i]])))
-      assert.deepStrictEqual(records.map(keyOf).sort(), expected)
-    }))
+    it.effect("export --format json interrupted midway still prints a valid JSON array (exit 130)", () =>
+      Effect.gen(function*() {
+        const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--format", "json", "--rps", "4", "--concurrency", "1"], {
+          env: yield* env,
+          interruptWhen: ({ stdout }) => stdout.includes("{")
+        })
+        assert.strictEqual(r.code, 130, r.stderr)
+        const records = JSON.parse(r.stdout) as Array<Record<string, unknown>>
+        assert.isAbove(records.length, 0)
+        assert.isBelow(records.length, expected.length)
+        const all = new Set(expected)
+        for (const record of records) assert.isTrue(all.has(keyOf(record)))
+      }))
 
-  it.effect("export splits a user's period when the answer would be too large (ResponseSizeLimitExceeded)", () =>
-    Effect.scoped(Effect.gen(function*() {
-      const small = yield* Emulator.make({ dataSet, rps: 0, maxEventsPerResponse: 25, credentials: [{ secretId, secretKey, token }] })
-      const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--format", "ndjson", ...fast], {
-        env: credentialEnv(small.url)
-      })
-      assert.strictEqual(r.code, 0, r.stderr)
-      const refused = (yield* small.requests).filter((entry) => entry.code === "ResponseSizeLimitExceeded")
-      assert.isAbove(refused.length, 0, "some answers were too large")
-      assert.deepStrictEqual(ndjson(r.stdout).map(keyOf).sort(), expected)
-    })))
-
-  it.effect("export --resume after SIGINT midway completes the file without duplicates or loss", () =>
-    Effect.gen(function*() {
-      const out = join(tempDir(), "events.ndjson")
-      const size = () => fs.existsSync(out) ? fs.statSync(out).size : 0
-      // Slow enough to be interrupted after the first calls are written.
-      const first = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out, "--rps", "4", "--concurrency", "1"], {
-        env: yield* env,
-        interruptWhen: () => size() > 0
-      })
-      assert.strictEqual(first.code, 130, first.stderr)
-      const partial = ndjson(fs.readFileSync(out, "utf8"))
-      assert.isAbove(partial.length, 0)
-      assert.isBelow(partial.length, expected.length)
-      // Simulate a torn write as well: half a record at the end must be dropped, not kept.
-      fs.appendFileSync(out, "{\"sdkAppId\":1400000001,\"commId\":")
-      const second = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out, "--resume", ...fast], {
-        env: yield* env
-      })
-      assert.strictEqual(second.code, 0, second.stderr)
-      assert.include(second.stderr, "resuming")
-      assert.deepStrictEqual(ndjson(fs.readFileSync(out, "utf8")).map(keyOf).sort(), expected)
-      // Resuming a finished export adds nothing.
-      const third = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out, "--resume", ...fast], {
-        env: yield* env
-      })
-      assert.strictEqual(third.code, 0, third.stderr)
-      assert.strictEqual(ndjson(fs.readFileSync(out, "utf8")).length, expected.length)
-    }))
-
-  it.effect("export --format json interrupted midway still prints a valid JSON array (exit 130)", () =>
-    Effect.gen(function*() {
-      const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--format", "json", "--rps", "4", "--concurrency", "1"], {
-        env: yield* env,
-        interruptWhen: ({ stdout }) => stdout.includes("{")
-      })
-      assert.strictEqual(r.code, 130, r.stderr)
-      const records = JSON.parse(r.stdout) as Array<Record<string, unknown>>
-      assert.isAbove(records.length, 0)
-      assert.isBelow(records.length, expected.length)
-      const all = new Set(expected)
-      for (const record of records) assert.isTrue(all.has(keyOf(record)))
-    }))
-
-  it.effect("export --out refuses to overwrite without --resume", () =>
-    Effect.gen(function*() {
-      const out = join(tempDir(), "existing.ndjson")
-      fs.writeFileSync(out, "{}\n")
-      const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--out", out], { env: yield* env })
-      assert.strictEqual(r.code, 2)
-      assert.include(r.stderr, "--resume")
-      assert.strictEqual(fs.readFileSync(out, "utf8"), "{}\n")
-    }))
+    it.effect("export --out refuses to overwrite without --resume", () =>
+      Effect.gen(function*() {
+        const out = join(tempDir(), "existing.ndjson")
+        fs.writeFileSync(out, "{}\n")
+        const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--out", out], { env: yield* env })
+        assert.strictEqual(r.code, 2)
+        assert.include(r.stderr, "--resume")
+        assert.strictEqual(fs.readFileSync(out, "utf8"), "{}\n")
+      }))
+  })
 })
 
-describe("trtc demo and trtc emulator", () => {
+describe.concurrent("trtc demo and trtc emulator", () => {
   it.live("demo shows a call's users, events and a summary with no setup", () =>
     Effect.gen(function*() {
       const r = yield* run(["demo"])
