@@ -478,9 +478,12 @@ export const roomsInWindow = (
 ): ReadonlyArray<Room> => {
   const app = indexOf(dataSet).apps.get(sdkAppId)
   if (app === undefined) return []
-  const rooms = options?.mode === "created" ? roomsCreatedIn(app, startTime, endTime) : roomsOverlapping(app, startTime, endTime)
+  const created = options?.mode === "created"
   const roomId = options?.roomId
-  return roomId === undefined ? rooms : rooms.filter((room) => room.roomId === roomId)
+  if (roomId === undefined) return created ? roomsCreatedIn(app, startTime, endTime) : roomsOverlapping(app, startTime, endTime)
+  // One RoomId: only its own calls are looked at, however many calls the app has.
+  return (app.byRoomId.get(roomId) ?? []).filter((room) =>
+    created ? startTime <= room.createTime && room.createTime <= endTime : room.createTime <= endTime && room.destroyTime >= startTime)
 }
 
 /**

@@ -344,6 +344,16 @@ describe("DataSet lookups", () => {
     assert.deepStrictEqual(created, app.rooms.filter((r) => r.createTime >= from && r.createTime <= from + span).map((r) => r.commId))
   })
 
+  it.prop("roomsInWindow by RoomId agrees with a linear scan", [fc.nat(), fc.integer({ min: anchor - 15 * 86400, max: anchor + 3600 }), fc.integer({ min: 0, max: 2 * 86400 })], ([pick, from, span]) => {
+    const roomId = app.rooms[pick % app.rooms.length]!.roomId
+    const to = from + span
+    assert.deepStrictEqual(DataSet.roomsInWindow(small, app.sdkAppId, from, to, { roomId }), naiveRooms(from, to).filter((r) => r.roomId === roomId))
+    assert.deepStrictEqual(
+      DataSet.roomsInWindow(small, app.sdkAppId, from, to, { roomId, mode: "created" }),
+      app.rooms.filter((r) => r.roomId === roomId && r.createTime >= from && r.createTime <= to)
+    )
+  })
+
   it("finds rooms by CommId and room id, and nothing for another app", () => {
     const room = app.rooms[3]!
     assert.strictEqual(DataSet.findRoom(small, room.commId), room)
@@ -388,5 +398,32 @@ describe("DataSet quality", () => {
     assert.deepStrictEqual(DataSet.qualitySeries(small, room, "nobody", "rtt", room.createTime, room.destroyTime), [])
     assert.include(DataSet.qualityDataTypes, "bigvCapFps")
     assert.strictEqual(DataSet.qualityDataTypes.length, 17)
+  })
+
+  it("gives downstream series per remote user only while both are in the call, on the receiver's grid", () => {
+    for (const dataType of DataSet.downstreamDataTypes) assert.include(DataSet.qualityDataTypes, dataType)
+    assert.isFalse(DataSet.isDownstreamDataType("appCpu"))
+    assert.isTrue(DataSet.isDownstreamDataType("bigvBit"))
+    let checked = 0
+    for (const call of small.apps[0]!.rooms.slice(0, 6)) {
+      for (const userId of new Set(call.sessions.map((s) => s.userId))) {
+        const peers = DataSet.qualityPeers(call, userId, call.createTime, call.destroyTime)
+        assert.notInclude(peers, userId)
+        assert.deepStrictEqual(new Set(peers).size, peers.length)
+        const upstream = new Set(DataSet.qualitySeries(small, call, userId, "bigvBit", call.createTime, call.destroyTime).map((p) => p.time))
+        for (const peerId of peers) {
+          const series = DataSet.qualitySeries(small, call, userId, "bigvBit", call.createTime, call.destroyTime, peerId)
+          const peerSessions = DataSet.sessionsOf(call, peerId)
+          for (const point of series) {
+            // Same grid as the upstream series, inside one of the peer's stays.
+            assert.isTrue(upstream.has(point.time))
+            assert.isTrue(peerSessions.some((s) => s.joinTs <= point.time && point.time <= s.leaveTs))
+            assert.strictEqual(point.value, DataSet.quality(small, call, userId, "bigvBit", point.time, peerId))
+            checked++
+          }
+        }
+      }
+    }
+    assert.isAbove(checked, 0)
   })
 })

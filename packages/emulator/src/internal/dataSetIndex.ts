@@ -11,6 +11,18 @@ interface AppIndex {
   readonly rooms: ReadonlyArray<Room>
   /** Longest call: bounds how far back an overlapping room may have started. */
   readonly maxDuration: number
+  /** The calls of each RoomId (a room is reused by many calls), sorted like `rooms`. */
+  readonly byRoomId: ReadonlyMap<string, ReadonlyArray<Room>>
+}
+
+const groupByRoomId = (rooms: ReadonlyArray<Room>): Map<string, Array<Room>> => {
+  const byRoomId = new Map<string, Array<Room>>()
+  for (const room of rooms) {
+    const list = byRoomId.get(room.roomId)
+    if (list === undefined) byRoomId.set(room.roomId, [room])
+    else list.push(room)
+  }
+  return byRoomId
 }
 
 interface Index {
@@ -44,15 +56,14 @@ export const indexOf = (dataSet: DataSet): Index => {
       }
       const previous = apps.get(app.sdkAppId)
       // The same app listed twice: merge, keeping the order.
-      apps.set(
-        app.sdkAppId,
-        previous === undefined
-          ? { rooms, maxDuration }
-          : {
-              rooms: [...previous.rooms, ...rooms].sort((a, b) => a.createTime - b.createTime || compareStrings(a.commId, b.commId)),
-              maxDuration: Math.max(previous.maxDuration, maxDuration)
-            }
-      )
+      const merged = previous === undefined
+        ? rooms
+        : [...previous.rooms, ...rooms].sort((a, b) => a.createTime - b.createTime || compareStrings(a.commId, b.commId))
+      apps.set(app.sdkAppId, {
+        rooms: merged,
+        maxDuration: Math.max(previous?.maxDuration ?? 0, maxDuration),
+        byRoomId: groupByRoomId(merged)
+      })
     }
     index = { apps, byCommId }
     indexes.set(dataSet, index)
