@@ -74,7 +74,7 @@ export const event = (
   userId: context.userId,
   peerId: raw.peerId,
   timeMs: raw.timeMs,
-  time: new Date(raw.timeMs).toISOString(),
+  time: isoMillis(raw.timeMs),
   eventId: raw.eventId,
   type: raw.type,
   paramOne: raw.paramOne,
@@ -274,4 +274,8 @@ export const userColumns: Output.Columns = {
   shrink: ["clientIp", "sdkVersion", "deviceType", "leaveTime"]
 }
 
-const isoSeconds = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z")
+// A server may send a time no Date can hold (1e20, or 1e400 read as Infinity): printed as the
+// number, not a RangeError that ends the command.
+const isoMillis = (ms: number): string => Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms)
+
+const isoSeconds = (seconds: number) => isoMillis(seconds * 1000).replace(".000Z", "Z")

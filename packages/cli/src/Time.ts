@@ -49,6 +49,11 @@ const unitSeconds: Record<string, number> = {
   w: 604800
 }
 
+// The widest instant a JavaScript Date can hold (±8.64e15 ms): beyond it `iso()` throws, so a
+// time or duration past it is a usage error, not a crash.
+const maxSeconds = 8.64e12
+const inRange = (seconds: number): boolean => Number.isFinite(seconds) && Math.abs(seconds) <= maxSeconds
+
 const relativePattern = /^-?\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)(?:\s+ago)?$/i
 const durationPattern = /^(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h|d|w)?$/i
 const isoPattern = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i
@@ -71,12 +76,13 @@ export const parseTime = (flag: string, input: string, now: number): Either.Eith
   if (/^\d+$/.test(value)) {
     const n = Number(value)
     // 13 digits is a Unix millisecond stamp (what TRTC's own event times are in).
-    return Either.right(value.length >= 13 ? Math.floor(n / 1000) : n)
+    const seconds = value.length >= 13 ? Math.floor(n / 1000) : n
+    return inRange(seconds) ? Either.right(seconds) : fail()
   }
   const relative = relativePattern.exec(value)
   if (relative !== null) {
     const seconds = Number(relative[1]) * unitSeconds[relative[2].toLowerCase()]
-    return Either.right(Math.floor(now - seconds))
+    return inRange(seconds) ? Either.right(Math.floor(now - seconds)) : fail()
   }
   if (isoPattern.test(value)) {
     const normalized = value.replace(" ", "T")
@@ -103,7 +109,10 @@ export const parseDuration = (flag: string, input: string): Either.Either<number
   }
   const n = Number(match[1])
   const unit = (match[2] ?? "s").toLowerCase()
-  return Either.right(unit === "ms" ? n : n * unitSeconds[unit] * 1000)
+  const ms = unit === "ms" ? n : n * unitSeconds[unit] * 1000
+  return inRange(ms / 1000)
+    ? Either.right(ms)
+    : Either.left(new TimeParseError({ flag, value: input, expected: "a duration (like 500ms, 30s, 5m, 2h, 14d)" }))
 }
 
 /**
