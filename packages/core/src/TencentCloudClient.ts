@@ -68,7 +68,7 @@ export interface Options {
   readonly region?: string | undefined
   /** `X-TC-Language`; not sent when omitted (the server then answers in Chinese). */
   readonly language?: Language | undefined
-  /** The limit on one attempt, from sending to the decoded body; default 30 s. */
+  /** The limit on one attempt, from sending to the decoded body; default 30 s (`Infinity`: none). */
   readonly timeout?: Duration.DurationInput | undefined
   /** `X-TC-Version`; default `2019-07-22`. */
   readonly version?: string | undefined
@@ -338,10 +338,10 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
           return Effect.fail(error)
         }))
     })
-    return attempt.pipe(
-      Effect.catchTags({ RequestError: toTransportError(action), ResponseError: toTransportError(action) }),
-      Effect.timeoutFail({ duration: timeoutMillis, onTimeout: () => new TrtcError.TimeoutError({ action, timeoutMillis }) })
-    )
+    const mapped = Effect.catchTags(attempt, { RequestError: toTransportError(action), ResponseError: toTransportError(action) })
+    return Number.isFinite(timeoutMillis)
+      ? Effect.timeoutFail(mapped, { duration: timeoutMillis, onTimeout: () => new TrtcError.TimeoutError({ action, timeoutMillis }) })
+      : mapped
   }
 
   const correctClock = (error: unknown): Effect.Effect<boolean> =>

@@ -5,6 +5,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
 import * as Credentials from "@effect-trtc/signer/Credentials"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -184,6 +185,26 @@ describe("Trtc against the emulator", () => {
       const notFound = failureOf(yield* Effect.exit(withTrtc(emulator, (trtc) => trtc.describeRoomInfo(request), {}, { credentials: unknownId })))
       assert.strictEqual(notFound._tag === "AuthFailure" ? notFound.code : notFound._tag, "AuthFailure.SecretIdNotFound")
       assert.strictEqual((yield* emulator.requests).length, 2)
+    }))
+
+  it.scopedLive("layerConfig reads the endpoint, region and credentials from the environment", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make({ dataSet })
+      const env = ConfigProvider.fromMap(new Map([
+        ["TRTC_ENDPOINT", emulator.url],
+        ["TENCENTCLOUD_REGION", "ap-beijing"],
+        ["TENCENTCLOUD_SECRET_ID", Emulator.defaultCredential.secretId],
+        ["TENCENTCLOUD_SECRET_KEY", Emulator.defaultCredential.secretKey],
+        ["TRTC_TIMEOUT", "5 seconds"]
+      ]))
+      const sent: Array<Record<string, string>> = []
+      const request = new Models.DescribeRoomInfoRequest({ sdkAppId: app.sdkAppId, startTime: anchor - 3600, endTime: anchor })
+      const response = yield* Effect.flatMap(Trtc.Trtc, (trtc) => trtc.describeRoomInfo(request)).pipe(
+        Effect.provide(Trtc.layerConfig().pipe(Layer.provide(recordingHttp(sent)), Layer.provide(Layer.setConfigProvider(env))))
+      )
+      assert.match(response.requestId, /\S/)
+      assert.strictEqual(sent[0]!["x-tc-region"], "ap-beijing")
+      assert.strictEqual(sent.length, 1)
     }))
 
   it.scopedLive("a plain http:// endpoint that is not loopback is refused before any request", () =>

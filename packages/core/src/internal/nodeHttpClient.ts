@@ -86,13 +86,26 @@ class BufferedResponse extends Inspectable.Class implements HttpClientResponse.H
   }
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
+
+// Node sends a string body in the same write as the headers (one syscall, one segment); bytes
+// go out as a second buffer through writev. Bodies here are JSON text, so hand them over as
+// the exact string they encode (a fatal decoder refuses anything that would not round-trip).
+const asText = (bytes: Uint8Array): string | Uint8Array => {
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    return bytes
+  }
+}
+
 const requestBody = (request: HttpClientRequest.HttpClientRequest): Uint8Array | string | undefined => {
   const body = request.body
   switch (body._tag) {
     case "Empty":
       return undefined
     case "Uint8Array":
-      return body.body
+      return asText(body.body)
     case "Raw":
       return typeof body.body === "string" || body.body instanceof Uint8Array ? body.body : undefined
     default:
