@@ -20,11 +20,10 @@ import * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
 import * as Tc3 from "@effect-trtc/signer/Tc3"
 import * as Redacted from "effect/Redacted"
-import { execFileSync, spawn } from "node:child_process"
-import { appendFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs"
+import { appendFileSync, readFileSync } from "node:fs"
 import * as Os from "node:os"
-import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { startEmulatorProcess } from "./emulator-process.js"
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`)
@@ -36,50 +35,9 @@ const concurrency = arg("concurrency", 8)
 const bundle = process.argv.includes("--bundle")
 const seed = 2026
 
-const root = fileURLToPath(new URL("..", import.meta.url))
-const entry = (): ReadonlyArray<string> => {
-  if (!bundle) return [Path.join(root, "packages/emulator/bin/trtc-emulator.mjs")]
-  const esbuild = Path.join(root, "packages/cli/node_modules/.bin/esbuild")
-  if (!existsSync(esbuild)) throw new Error(`--bundle needs ${esbuild}`)
-  const out = Path.join(mkdtempSync(Path.join(Os.tmpdir(), "trtc-emulator-")), "trtc-emulator.mjs")
-  execFileSync(esbuild, [
-    Path.join(root, "packages/emulator/src/bin.ts"),
-    "--bundle",
-    "--platform=node",
-    "--format=esm",
-    `--outfile=${out}`,
-    "--log-level=warning",
-    "--banner:js=import{createRequire}from'module';const require=createRequire(import.meta.url);"
-  ])
-  return [out]
-}
-
-const flags = ["--port", "0", "--rps", "0", "--seed", String(seed), "--apps", String(apps), "--rooms-per-app", String(roomsPerApp), "--lazy", "--max-events", "100000"]
-const command = [...entry(), ...flags]
-const started = performance.now()
-const child = spawn(process.execPath, command, { stdio: ["ignore", "pipe", "inherit"] })
-const url = await new Promise<string>((resolve, reject) => {
-  let text = ""
-  child.stdout.on("data", (chunk: Buffer) => {
-    text += chunk.toString("utf8")
-    const match = /listening on (\S+)\n/.exec(text)
-    if (match !== null) resolve(match[1]!)
-  })
-  child.on("exit", (code) => reject(new Error(`emulator exited with ${code}`)))
-})
-const startupMs = performance.now() - started
-
-const mb = (field: "VmRSS" | "VmHWM"): number => {
-  const status = readFileSync(`/proc/${child.pid}/status`, "utf8")
-  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)
-  return match === null ? Number.NaN : Number(match[1]) / 1024
-}
-// User + system CPU seconds of the emulator so far (from /proc/PID/stat, in clock ticks of 1/100 s).
-const cpuSeconds = (): number => {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ")
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
-const rssStart = mb("VmRSS")
+const emulator = await startEmulatorProcess({ apps, roomsPerApp, seed, bundle })
+const { url, startupMs } = emulator
+const rssStart = emulator.memory().rssMb
 
 // 2. The whole data set, streamed; events counted across chunk edges.
 const t1 = performance.now()
@@ -105,7 +63,7 @@ for (;;) {
   tail = text.slice(Math.max(0, text.length - 9))
 }
 const datasetMs = performance.now() - t1
-const rssAfterDataset = mb("VmRSS")
+const rssAfterDataset = emulator.memory().rssMb
 const anchor = Number(/"anchor":(\d+)/.exec(head)?.[1])
 
 // 3. Every (call, user) pair: the same skeleton, regenerated here from seed and anchor.
@@ -127,7 +85,7 @@ let servedEvents = 0
 let failures = 0
 let firstFailure = ""
 const t2 = performance.now()
-const cpu2 = cpuSeconds()
+const cpu2 = emulator.cpuSeconds()
 let next = 0
 await Promise.all(Array.from({ length: concurrency }, async () => {
   while (next < jobs.length) {
@@ -173,10 +131,9 @@ await Promise.all(Array.from({ length: concurrency }, async () => {
   }
 }))
 const walkMs = performance.now() - t2
-const walkCpu = cpuSeconds() - cpu2
-const rssAfterWalk = mb("VmRSS")
-const peak = mb("VmHWM")
-child.kill("SIGTERM")
+const walkCpu = emulator.cpuSeconds() - cpu2
+const { rssMb: rssAfterWalk, peakRssMb: peak } = emulator.memory()
+await emulator.stop()
 
 const f = (n: number) => n.toFixed(0)
 const summary = `${skeleton.apps.reduce((n, a) => n + a.rooms.length, 0)} calls, ${streamedEvents.toLocaleString("en-US")} events`
