@@ -9,7 +9,7 @@ import { checkEndpoint, resolveGlobals } from "../src/internal/globals.js"
 import type { Io } from "../src/internal/io.js"
 import * as Progress from "../src/internal/progress.js"
 import * as Records from "../src/Records.js"
-import { parseCommId, windows } from "../src/internal/source.js"
+import { parseCommId } from "../src/internal/source.js"
 
 describe("endpoint checks", () => {
   it("accepts https hosts and URLs, and http only to loopback", () => {
@@ -56,17 +56,6 @@ const event = (userId: string, eventId: number, description: string, timeMs = 1)
     { peerId: userId, type: 0, timeMs, eventId, paramOne: -1, paramTwo: -1 },
     () => description
   )
-
-describe("windows", () => {
-  it("cover the period exactly with spans no longer than the limit", () => {
-    assert.deepStrictEqual(windows({ startTime: 0, endTime: 10 }, 4), [
-      { startTime: 0, endTime: 4 },
-      { startTime: 4, endTime: 8 },
-      { startTime: 8, endTime: 10 }
-    ])
-    assert.deepStrictEqual(windows({ startTime: 5, endTime: 5 }, 4), [])
-  })
-})
 
 describe("export resume", () => {
   it("drops only the events the partial call already holds, counting duplicates", () => {

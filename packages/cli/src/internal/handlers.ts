@@ -135,14 +135,13 @@ export const exportEvents = (flags: GlobalFlags & {
       return yield* new UsageError({ problem: "--resume needs --out", fix: "name the file to continue with --out" })
     }
     const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400)
-    const now = yield* nowSeconds
     const progress = Progress.make(io, "export", Api.requestCount, Math.ceil((span.endTime - span.startTime) / 86400))
     const calls = (skip: (commId: string) => boolean) =>
       Source.rooms(flags.sdkAppId, span).pipe(
         Stream.filter((call) => !skip(call.commId)),
         Stream.mapEffect(
           (call) =>
-            Effect.map(Source.callEvents(call, now), (events) => ({ call, events })),
+            Effect.map(Source.callEvents(call, globals.concurrency), (events) => ({ call, events })),
           { concurrency: globals.concurrency }
         ),
         Stream.tap(({ call, events }) =>
