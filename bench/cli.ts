@@ -45,6 +45,19 @@ const time = (command: ReadonlyArray<string>, env: Record<string, string>, statu
   return ms
 }
 
+// The entry and the chunks it loads (bin/lib may also hold chunks of earlier builds).
+const reachableBytes = (entry: string): number => {
+  const seen = new Set<string>()
+  const visit = (file: string) => {
+    if (seen.has(file)) return
+    seen.add(file)
+    const text = fs.readFileSync(file, "utf8")
+    for (const m of text.matchAll(/["'](\.\.?\/[\w./-]+\.mjs)["']/g)) visit(join(dirname(file), m[1]))
+  }
+  visit(entry)
+  return [...seen].reduce((n, f) => n + fs.statSync(f).size, 0)
+}
+
 const stats = (samples: Array<number>) => {
   const sorted = [...samples].sort((a, b) => a - b)
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
@@ -106,8 +119,7 @@ try {
   })
   const ratio = (k: string) => (result[k].median / result.node.median).toFixed(2)
   const load = os.loadavg()[0].toFixed(1)
-  const files = fs.readdirSync(dirname(bin), { recursive: true, withFileTypes: true }).filter((f) => f.isFile())
-  const size = (files.reduce((n, f) => n + fs.statSync(join(f.parentPath ?? f.path, f.name)).size, 0) / 1024).toFixed(0)
+  const size = (reachableBytes(bin) / 1024).toFixed(0)
   console.log(`node -e 0        median ${result.node.median.toFixed(1)} ms  p90 ${result.node.p90.toFixed(1)} ms`)
   console.log(`trtc --version   median ${result.version.median.toFixed(1)} ms  p90 ${result.version.p90.toFixed(1)} ms  ${ratio("version")}x node (target < 4x)`)
   console.log(`trtc events (usage error, no request) median ${result.usage.median.toFixed(1)} ms  ${ratio("usage")}x node`)

@@ -5,7 +5,7 @@
 // people may build at once in one working tree): chunks carry content hashes and are renamed in
 // first, the entry last. `node build.mjs --clean` (used by `npm pack`) starts from an empty bin/.
 import { build } from "esbuild"
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs"
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs"
 import { dirname, join } from "node:path"
 import process from "node:process"
 import { fileURLToPath } from "node:url"
@@ -39,9 +39,15 @@ try {
     },
     logLevel: "warning"
   })
-  for (const name of readdirSync(join(staging, "lib"))) renameSync(join(staging, "lib", name), join(bin, "lib", name))
+  const fresh = new Set(readdirSync(join(staging, "lib")))
+  for (const name of fresh) renameSync(join(staging, "lib", name), join(bin, "lib", name))
   chmodSync(join(staging, "trtc.mjs"), 0o755)
   renameSync(join(staging, "trtc.mjs"), join(bin, "trtc.mjs"))
+  // Chunks of earlier builds: kept for an hour, for processes that may still be loading them.
+  for (const name of readdirSync(join(bin, "lib"))) {
+    const path = join(bin, "lib", name)
+    if (!fresh.has(name) && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true })
+  }
 } finally {
   rmSync(staging, { recursive: true, force: true })
 }
