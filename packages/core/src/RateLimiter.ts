@@ -61,6 +61,12 @@ export interface Options {
    * network jitter; default none.
    */
   readonly margin?: Duration.DurationInput | undefined
+  /**
+   * Whether a use wrapped by `limit` counts from when it ends (default `true`: safe whatever
+   * the network delay, at the price of `rps / (1 s + latency)`) or from when it starts (`false`:
+   * the full rate; pair it with a `margin` that covers the spread of network delay).
+   */
+  readonly holdUntilDone?: boolean | undefined
 }
 
 /**
@@ -95,7 +101,9 @@ export const make = (options: Options): Effect.Effect<Service> =>
     }
     return {
       acquire: (key) => Effect.suspend(() => windowOf(key).acquire),
-      limit: (key) => (self) => Effect.suspend(() => windowOf(key).limit(self))
+      limit: options.holdUntilDone === false
+        ? (key) => (self) => Effect.zipRight(Effect.suspend(() => windowOf(key).acquire), self)
+        : (key) => (self) => Effect.suspend(() => windowOf(key).limit(self))
     }
   })
 

@@ -136,6 +136,17 @@ describe("RateLimiter.limit", () => {
       assert.deepStrictEqual(starts, [0, 0, 1300, 1300, 2600, 2600])
     }))
 
+  it.effect("with holdUntilDone: false a use counts from its start", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RateLimiter.make({ rps: 2, holdUntilDone: false })
+      const starts: Array<number> = []
+      const use = limiter.limit("A")(Effect.zipRight(Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sync(() => { starts.push(t) })), Effect.sleep(300)))
+      const fiber = yield* Effect.fork(Effect.forEach(Array.from({ length: 6 }), () => use, { concurrency: "unbounded", discard: true }))
+      yield* TestClock.adjust("10 seconds")
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual(starts, [0, 0, 1000, 1000, 2000, 2000])
+    }))
+
   it.effect("a failed or interrupted use frees its slot a window after it ended", () =>
     Effect.gen(function*() {
       const limiter = yield* RateLimiter.make({ rps: 1 })
