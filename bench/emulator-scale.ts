@@ -20,10 +20,10 @@ import * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
 import * as Tc3 from "@effect-trtc/signer/Tc3"
 import * as Redacted from "effect/Redacted"
-import { appendFileSync, readFileSync } from "node:fs"
 import * as Os from "node:os"
 import { fileURLToPath } from "node:url"
 import { startEmulatorProcess } from "./emulator-process.js"
+import { addRow } from "./emulator-results.js"
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`)
@@ -144,23 +144,13 @@ if (servedEvents !== streamedEvents) console.log(`MISMATCH: the data set holds $
 if (process.argv.includes("--write")) {
   const file = fileURLToPath(new URL("./results/emulator.md", import.meta.url))
   const heading = "## At scale: startup, memory and a full walk of a ~1M-event data set"
-  if (!readFileSync(file, "utf8").includes(heading)) {
-    appendFileSync(file, [
-      "",
-      heading,
-      "",
-      "The emulator runs as its own process with the scale flags (`trtc-emulator --apps 5 --rooms-per-app 750 --lazy --rps 0 --max-events 100000 --seed 2026`; `tsx` = the package bin loading TypeScript through tsx, `bundle` = the same entry bundled by esbuild and run by plain node). Startup = spawn to the `listening on` line. RSS from /proc (VmRSS; peak = VmHWM). Then the whole data set is streamed from `GET /_admin/dataset`, and `DescribeUserEvent` is asked for every (call, user) pair over the whole call (TC3-signed, 8 in flight); the events served must add up to the data set's.",
-      "",
-      "Command: `pnpm exec tsx bench/emulator-scale.ts --write [--bundle] [--apps 5] [--rooms-per-app 750] [--concurrency 8]`",
-      "",
-      "| date | runner | data | startup | RSS listening | GET /_admin/dataset | RSS after | DescribeUserEvent walk | RSS after | peak RSS | machine |",
-      "|---|---|---|---:|---:|---|---:|---|---:|---:|---|",
-      ""
-    ].join("\n"))
-  }
-  appendFileSync(
-    file,
-    `| ${new Date().toISOString().slice(0, 16)}Z | ${bundle ? "bundle" : "tsx"} | ${summary} | ${f(startupMs)} ms | ${f(rssStart)} MB | ${f(bytes / 1048576)} MB in ${f(datasetMs)} ms | ${f(rssAfterDataset)} MB | ${jobs.length.toLocaleString("en-US")} requests, ${servedEvents.toLocaleString("en-US")} events, ${failures} failures, ${f(walkMs)} ms (${f(jobs.length / (walkMs / 1000))} req/s), emulator CPU ${walkCpu.toFixed(1)} s | ${f(rssAfterWalk)} MB | ${f(peak)} MB | ${process.version}, ${Os.cpus().length} cores, load ${Os.loadavg()[0]!.toFixed(1)} |\n`
-  )
+  addRow(file, heading, [
+    "The emulator runs as its own process with the scale flags (`trtc-emulator --apps 5 --rooms-per-app 750 --lazy --rps 0 --max-events 100000 --seed 2026`; `tsx` = the package bin loading TypeScript through tsx, `bundle` = the same entry bundled by esbuild and run by plain node). Startup = spawn to the `listening on` line. RSS from /proc (VmRSS; peak = VmHWM). Then the whole data set is streamed from `GET /_admin/dataset`, and `DescribeUserEvent` is asked for every (call, user) pair over the whole call (TC3-signed, 8 in flight); the events served must add up to the data set's.",
+    "",
+    "Command: `pnpm exec tsx bench/emulator-scale.ts --write [--bundle] [--apps 5] [--rooms-per-app 750] [--concurrency 8]`",
+    "",
+    "| date | runner | data | startup | RSS listening | GET /_admin/dataset | RSS after | DescribeUserEvent walk | RSS after | peak RSS | machine |",
+    "|---|---|---|---:|---:|---|---:|---|---:|---:|---|"
+  ], `| ${new Date().toISOString().slice(0, 16)}Z | ${bundle ? "bundle" : "tsx"} | ${summary} | ${f(startupMs)} ms | ${f(rssStart)} MB | ${f(bytes / 1048576)} MB in ${f(datasetMs)} ms | ${f(rssAfterDataset)} MB | ${jobs.length.toLocaleString("en-US")} requests, ${servedEvents.toLocaleString("en-US")} events, ${failures} failures, ${f(walkMs)} ms (${f(jobs.length / (walkMs / 1000))} req/s), emulator CPU ${walkCpu.toFixed(1)} s | ${f(rssAfterWalk)} MB | ${f(peak)} MB | ${process.version}, ${Os.cpus().length} cores, load ${Os.loadavg()[0]!.toFixed(1)} |`)
 }
 process.exit(failures > 0 || servedEvents !== streamedEvents ? 1 : 0)

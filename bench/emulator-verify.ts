@@ -13,9 +13,9 @@
 import * as Tc3 from "@effect-trtc/signer/Tc3"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { appendFileSync, readFileSync } from "node:fs"
 import * as Os from "node:os"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import { addRow } from "./emulator-results.js"
 
 type Verify = typeof Tc3.verify
 const baselineAt = process.argv.indexOf("--baseline")
@@ -82,19 +82,13 @@ for (const [name, r, n] of cases) {
 if (process.argv.includes("--write")) {
   const file = fileURLToPath(new URL("./results/emulator.md", import.meta.url))
   const heading = "## Signature check alone: µs per Tc3.verify"
-  if (!readFileSync(file, "utf8").includes(heading)) {
-    appendFileSync(file, [
-      "",
-      heading,
-      "",
-      "`Host: 127.0.0.1:38000` on every request; the verifier tries the host as sent and without its port. Since 2026-11-26 it hashes the body once for both tries and tries the bare host first when `X-TC-RequestClient` names the Node SDK. Baseline = the previous `Tc3.ts` (commit 6eeda24) loaded with `--baseline`.",
-      "",
-      "Command: `pnpm exec tsx bench/emulator-verify.ts --write [--baseline DIR/src/Tc3.ts]`",
-      "",
-      "| date | request | verify | baseline | run | machine |",
-      "|---|---|---:|---:|---|---|",
-      ""
-    ].join("\n"))
-  }
-  appendFileSync(file, `${rows.join("\n")}\n`)
+  const preamble = [
+    "`Host: 127.0.0.1:38000` on every request; the verifier tries the host as sent and without its port. Since 2026-11-26 it hashes the body once for both tries and tries the bare host first when `X-TC-RequestClient` names the Node SDK. Baseline = the previous `Tc3.ts` (commit 6eeda24) loaded with `--baseline`.",
+    "",
+    "Command: `pnpm exec tsx bench/emulator-verify.ts --write [--baseline DIR/src/Tc3.ts]`",
+    "",
+    "| date | request | verify | baseline | run | machine |",
+    "|---|---|---:|---:|---|---|"
+  ]
+  for (const row of rows) addRow(file, heading, preamble, row)
 }

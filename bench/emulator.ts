@@ -18,9 +18,10 @@ import autocannon from "autocannon"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { spawn } from "node:child_process"
-import { appendFileSync, existsSync, writeFileSync } from "node:fs"
+import { existsSync, writeFileSync } from "node:fs"
 import * as Os from "node:os"
 import { fileURLToPath } from "node:url"
+import { addRow } from "./emulator-results.js"
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`)
@@ -111,19 +112,20 @@ const line = `| ${new Date().toISOString().slice(0, 16)}Z | ${rps.toLocaleString
 console.log(`emulator: ${rps} req/s average (p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms), ${result["2xx"]} ok, ${result.errors} errors, ${result.non2xx} non-2xx`)
 if (process.argv.includes("--write")) {
   const file = fileURLToPath(new URL("./results/emulator.md", import.meta.url))
+  const heading = "# Emulator benchmark: requests per second served, TC3 verification on, rate limit off"
   if (!existsSync(file)) {
     writeFileSync(file, [
-      "# Emulator benchmark: requests per second served, TC3 verification on, rate limit off",
+      heading,
       "",
       "The emulator (seed 2026 data set) runs in a child process; autocannon on loopback sends four requests (one per action, a busy call), each pre-signed once with a fixed timestamp, so every request is verified (canonical request, two SHA-256, one HMAC with the cached signing key) and answered from the data set. Target ≥ 3,000 req/s on the 2-core machine.",
       "",
-      "Command: `pnpm exec tsx bench/emulator.ts --write` (options `--duration S`, `--connections N`)",
+      "Command: `pnpm exec tsx bench/emulator.ts --write` (options `--duration S`, `--connections N`, `--node-sdk`)",
       "",
       "| date | req/s | p50 | p99 | 2xx | errors | run | machine (load = 1-min load average during the run) |",
       "|---|---:|---:|---:|---:|---:|---|---|",
       ""
     ].join("\n"))
   }
-  appendFileSync(file, `${line}\n`)
+  addRow(file, heading, [], line)
 }
 process.exit(0)
