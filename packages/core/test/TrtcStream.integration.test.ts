@@ -134,6 +134,24 @@ describe("TrtcStream against the emulator", () => {
       assert.isAbove(counts.bisections, 0)
     }))
 
+  it.scopedLive("a paged window refused as too big (QueryScaleOversize, ResponseSizeLimitExceeded) is bisected", () =>
+    Effect.gen(function*() {
+      const faults: Array<Faults.FaultRule> = [
+        { action: "DescribeRoomInfo", when: { nth: 1 }, effect: { apiError: "InvalidParameter.QueryScaleOversize" } },
+        { action: "DescribeRoomInfo", when: { nth: 2 }, effect: { apiError: "InvalidParameter.QueryScaleOversize" } },
+        { action: "DescribeUserInfo", when: { everyNth: 5 }, effect: { apiError: "ResponseSizeLimitExceeded" }, limit: 3 }
+      ]
+      const emulator = yield* Emulator.make({ ...emulatorOptions, faults })
+      const { period, now } = lastDays(3)
+      const { counts, events } = yield* run(emulator, period, { concurrency: 1 })
+      assert.deepStrictEqual(strip(events), expectedEvents(emulator.dataSet, Emulator.defaultSdkAppId, period, now))
+      assert.isAtLeast(counts.bisections, 3)
+      // A window that cannot be narrowed any further fails with the server's error.
+      yield* emulator.setFaults([{ action: "DescribeRoomInfo", when: { always: true }, effect: { apiError: "InvalidParameter.QueryScaleOversize" } }])
+      const error = yield* Effect.flip(run(emulator, period, { minSpanSeconds: 3 * 86_400 }))
+      assert.strictEqual(error._tag, "InvalidParameter")
+    }))
+
   it.scopedLive("the same under 10 % random faults of every kind", () =>
     Effect.gen(function*() {
       const effects: ReadonlyArray<Faults.FaultEffect> = [
