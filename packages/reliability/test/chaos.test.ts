@@ -102,4 +102,29 @@ layer(Emulator.layer({ dataSet, rps: 0, credentials: [{ secretId, secretKey, tok
       assert.strictEqual(records.length, expected.length, "no duplicates, no loss")
       assert.deepStrictEqual(records.map(keyOf).sort(), expected)
     }))
+
+  it.scoped("retries under faults never push the export above a strict 20 req/s server limit", () =>
+    Effect.gen(function*() {
+      // The server's own sliding-window limiter (rps 20 per action); injected faults make
+      // retries bunch up behind the client's limiter.
+      const strict = yield* Emulator.make({
+        dataSet,
+        rps: 20,
+        credentials: [{ secretId, secretKey, token }],
+        faults: [
+          { when: { probability: 0.08, seed: 5 }, effect: { apiError: "InternalError" } },
+          { when: { probability: 0.04, seed: 6 }, effect: { httpStatus: 503 } }
+        ]
+      })
+      const out = join(tempDir(), "events.ndjson")
+      const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out, "--rps", "20", "--concurrency", "4"], {
+        env: credentialEnv(strict.url)
+      })
+      assert.strictEqual(r.code, 0, r.stderr)
+      const log = yield* strict.requests
+      const limited = log.filter((e) => e.fault === undefined && e.code?.startsWith("RequestLimitExceeded"))
+      assert.strictEqual(limited.length, 0, `${limited.length} of ${log.length} requests refused by the server's limiter`)
+      assert.isAbove(log.filter((e) => e.fault !== undefined).length, 0, "faults fired")
+      assert.deepStrictEqual(ndjsonStrict(fs.readFileSync(out, "utf8")).map(keyOf).sort(), expected)
+    }))
 })

@@ -295,7 +295,7 @@ it.live("random command lines end with exit 0/2 and one clean error line, never 
     // No credentials and an endpoint that refuses connections: nothing leaves the machine, and a
     // command line that parses fails at credentials (3) or at the network (1) at worst.
     const env = { TRTC_ENDPOINT: "http://127.0.0.1:9" }
-    const samples = fc.sample(argv, { numRuns: 24 })
+    const samples = fc.sample(argv, { numRuns: 12 })
     const results = yield* Effect.forEach(samples, (args) => Effect.map(run(args, { env }), (r) => ({ args, r })), { concurrency: 4 })
     for (const { args, r } of results) {
       const context = `${JSON.stringify(args)} → ${r.code}\n${r.stderr}`

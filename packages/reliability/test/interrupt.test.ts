@@ -51,7 +51,7 @@ layer(Emulator.layer({ dataSet, rps: 0, credentials: [{ secretId, secretKey, tok
         // Slow enough (20 req/s, one call at a time) to be interrupted midway.
         const base = ["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out]
         const args = [...base, "--rps", "20", "--concurrency", "1"]
-        const signals = ["SIGINT", "SIGTERM", "SIGTERM", "SIGINT"] as const
+        const signals = format === "ndjson" ? ["SIGINT", "SIGTERM", "SIGTERM", "SIGINT"] as const : ["SIGTERM", "SIGINT"] as const
         const trace: Array<string> = []
         for (const [i, signal] of signals.entries()) {
           // Half the points by time since start (startup, listing, mid-write), half by bytes.
