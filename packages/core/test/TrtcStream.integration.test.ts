@@ -8,6 +8,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Stream from "effect/Stream"
 import * as Dedupe from "../src/Dedupe.js"
 import * as EventCatalogue from "../src/EventCatalogue.js"
@@ -150,6 +151,27 @@ describe("TrtcStream against the emulator", () => {
       yield* emulator.setFaults([{ action: "DescribeRoomInfo", when: { always: true }, effect: { apiError: "InvalidParameter.QueryScaleOversize" } }])
       const error = yield* Effect.flip(run(emulator, period, { minSpanSeconds: 3 * 86_400 }))
       assert.strictEqual(error._tag, "InvalidParameter")
+    }))
+
+  it.scopedLive("a period beyond the retention window is clamped with a warning, a future end capped", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make({ ...emulatorOptions, retentionDays: 7 })
+      const now = Math.floor(Date.now() / 1000)
+      const logs: Array<string> = []
+      const logger = Logger.make(({ message }) => {
+        logs.push(String(message))
+      })
+      const { events } = yield* run(emulator, { start: now - 10 * 86_400, end: now + 3_600 }, { retentionDays: 7 }).pipe(
+        Effect.provide(Logger.replace(Logger.defaultLogger, logger))
+      )
+      assert.isTrue(logs.some((line) => line.includes("7-day retention")))
+      // Without the clamp the emulator refuses the start (StartTsOversize); with it the export
+      // covers what is left: the last 7 days (less the safety margin).
+      const kept = { start: now - 7 * 86_400 + 60, end: now }
+      const expected = expectedEvents(emulator.dataSet, Emulator.defaultSdkAppId, kept, now)
+      assert.isAbove(events.length, 0)
+      assert.isAtMost(Math.abs(events.length - expected.length), expected.length / 100)
+      assert.isTrue(events.every((e) => e.timeMs >= (now - 7 * 86_400) * 1000))
     }))
 
   it.scopedLive("the same under 10 % random faults of every kind", () =>
