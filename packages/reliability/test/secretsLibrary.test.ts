@@ -10,6 +10,7 @@ import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
 import * as Trtc from "@effect-trtc/core/Trtc"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
 import * as Credentials from "@effect-trtc/signer/Credentials"
+import * as V1 from "@effect-trtc/signer/V1"
 import { assert, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -18,6 +19,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
+import * as Redacted from "effect/Redacted"
 import type * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 import * as fc from "effect/FastCheck"
@@ -240,3 +242,41 @@ it.live("a built Trtc layer's services inspect without secrets", () =>
     )
     assertClean(inspect(context, { depth: 6 }) + inspect(credential, { depth: 6 }) + JSON.stringify(credential), "services")
   }).pipe(Effect.scoped))
+
+it.scopedLive("legacy v1 requests (key, token and signature in the query or form) leave no secret in the emulator's log", () =>
+  Effect.gen(function*() {
+    const emulator = yield* Emulator.make({ rps: 0, seed: 6, credentials: [{ secretId, secretKey, token }] })
+    const host = `127.0.0.1:${emulator.port}`
+    const now = Math.floor(Date.now() / 1000)
+    const codes: Array<string> = []
+    for (const [method, sessionToken] of [["GET", token], ["POST", token], ["GET", wrongToken], ["POST", wrongToken]] as const) {
+      const params = {
+        Action: "DescribeRoomInfo",
+        Version: "2019-07-22",
+        Region: "ap-guangzhou",
+        Timestamp: now,
+        Nonce: 4242,
+        SecretId: secretId,
+        SignatureMethod: "HmacSHA256",
+        Token: sessionToken,
+        SdkAppId: sdkAppId,
+        StartTime: now - 3600,
+        EndTime: now
+      }
+      const signed = V1.signParams({ method, host, params, secretKey: Redacted.make(secretKey), signatureMethod: "HmacSHA256" })
+      const encoded = V1.encode(signed)
+      const response = yield* Effect.promise(() =>
+        method === "GET"
+          ? fetch(`${emulator.url}/?${encoded}`)
+          : fetch(`${emulator.url}/`, { method, body: encoded, headers: { "Content-Type": "application/x-www-form-urlencoded" } }))
+      const body = (yield* Effect.promise(() => response.json())) as { Response: { Error?: { Code: string } } }
+      codes.push(body.Response.Error?.Code ?? "ok")
+      assertClean(JSON.stringify(body), `v1 ${method} answer`)
+    }
+    assert.deepStrictEqual(codes, ["ok", "ok", "AuthFailure.TokenFailure", "AuthFailure.TokenFailure"])
+    const log = yield* emulator.requests
+    assert.strictEqual(log.length, 4)
+    assertClean(JSON.stringify(log), "emulator request log (v1)")
+    const served = yield* Effect.promise(() => fetch(`${emulator.url}/_admin/requests`).then((r) => r.text()))
+    assertClean(served, "GET /_admin/requests (v1)")
+  }))
