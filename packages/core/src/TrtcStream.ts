@@ -108,6 +108,7 @@ export class Progress extends Context.Tag("@effect-trtc/core/TrtcStream/Progress
    * A fresh set of counters.
    *
    * @since 0.1.0
+   * @category progress
    */
   static readonly make: Effect.Effect<Context.Tag.Service<Progress>> = Effect.map(Ref.make(zero), (ref) => ({
     snapshot: Ref.get(ref),
@@ -128,6 +129,7 @@ export class Progress extends Context.Tag("@effect-trtc/core/TrtcStream/Progress
    * Provides fresh counters.
    *
    * @since 0.1.0
+   * @category progress
    */
   static readonly layer: Layer.Layer<Progress> = Layer.effect(Progress, Progress.make)
 }

@@ -100,6 +100,20 @@ describe("Windows.bisect", () => {
   })
 })
 
+describe("Windows.intersect and owns", () => {
+  it("intersects inclusively and gives a lone window its whole last second", () => {
+    assert.deepStrictEqual(Windows.intersect(Windows.make(0, 10), Windows.make(10, 20)), Option.some({ start: 10, end: 10 }))
+    assert.isTrue(Option.isNone(Windows.intersect(Windows.make(0, 9), Windows.make(10, 20))))
+    const only = Windows.make(5, 5)
+    assert.isTrue(Windows.owns(only, 5, 5_999))
+    assert.isFalse(Windows.owns(only, 5, 6_000))
+    assert.isFalse(Windows.owns(only, 5, 4_999))
+    // A window that is not the last leaves its end second to the next one.
+    assert.isFalse(Windows.owns(Windows.make(0, 10), 20, 10_000))
+    assert.isTrue(Windows.owns(Windows.make(10, 20), 20, 10_000))
+  })
+})
+
 describe("Windows.clamp", () => {
   const now = 1_700_000_000
   it("moves an old start to the retention edge and caps a future end", () => {
