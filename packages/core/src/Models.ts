@@ -13,6 +13,7 @@
  */
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
+import * as FastDecode from "./internal/fastDecode.js"
 import { RequestValidationError } from "./TrtcError.js"
 
 // ---------------------------------------------------------------------------
@@ -476,6 +477,71 @@ export class DescribeUserEventResponse extends Schema.Class<DescribeUserEventRes
   data: listField("Data", EventList),
   requestId: requestIdField
 }) {}
+
+// The fast path of decoding the four responses (see internal/fastDecode.ts): the same fields,
+// wire keys and defaults as the classes above; change them together (the property test in
+// test/fastDecode.test.ts fails when they drift apart).
+const list = <A>(element: FastDecode.Decoder<A>) => FastDecode.orDefault(FastDecode.array(element), () => [])
+const total = FastDecode.orDefault(FastDecode.number, () => 0)
+const eventMessage = FastDecode.classOf(EventMessage, [
+  ["type", "Type", FastDecode.number],
+  ["timeMs", "Time", FastDecode.number],
+  ["eventId", "EventId", FastDecode.number],
+  ["paramOne", "ParamOne", FastDecode.number],
+  ["paramTwo", "ParamTwo", FastDecode.number]
+])
+const eventList = FastDecode.classOf(EventList, [
+  ["peerId", "PeerId", FastDecode.string],
+  ["content", "Content", list(eventMessage)]
+])
+const roomState = FastDecode.classOf(RoomState, [
+  ["commId", "CommId", FastDecode.string],
+  ["roomId", "RoomString", FastDecode.string],
+  ["createTime", "CreateTime", FastDecode.number],
+  ["destroyTime", "DestroyTime", FastDecode.number],
+  ["isFinished", "IsFinished", FastDecode.boolean],
+  ["userId", "UserId", FastDecode.string]
+])
+const userInformation = FastDecode.classOf(UserInformation, [
+  ["roomId", "RoomStr", FastDecode.string],
+  ["userId", "UserId", FastDecode.string],
+  ["joinTs", "JoinTs", FastDecode.number],
+  ["leaveTs", "LeaveTs", FastDecode.number],
+  ["deviceType", "DeviceType", FastDecode.string],
+  ["sdkVersion", "SdkVersion", FastDecode.string],
+  ["clientIp", "ClientIp", FastDecode.string],
+  ["finished", "Finished", FastDecode.boolean]
+])
+const timeValue = FastDecode.classOf(TimeValue, [
+  ["time", "Time", FastDecode.number],
+  ["value", "Value", FastDecode.number]
+])
+const qualityData = FastDecode.classOf(QualityData, [
+  ["content", "Content", list(timeValue)],
+  ["userId", "UserId", FastDecode.string],
+  ["peerId", "PeerId", FastDecode.orDefault(FastDecode.string, () => "")],
+  ["dataType", "DataType", FastDecode.string]
+])
+FastDecode.register(DescribeRoomInfoResponse, FastDecode.classOf(DescribeRoomInfoResponse, [
+  ["total", "Total", total],
+  ["roomList", "RoomList", list(roomState)],
+  ["requestId", "RequestId", FastDecode.string]
+]))
+FastDecode.register(DescribeUserInfoResponse, FastDecode.classOf(DescribeUserInfoResponse, [
+  ["total", "Total", total],
+  ["userList", "UserList", list(userInformation)],
+  ["requestId", "RequestId", FastDecode.string]
+]))
+FastDecode.register(DescribeCallDetailInfoResponse, FastDecode.classOf(DescribeCallDetailInfoResponse, [
+  ["total", "Total", total],
+  ["userList", "UserList", list(userInformation)],
+  ["data", "Data", list(qualityData)],
+  ["requestId", "RequestId", FastDecode.string]
+]))
+FastDecode.register(DescribeUserEventResponse, FastDecode.classOf(DescribeUserEventResponse, [
+  ["data", "Data", list(eventList)],
+  ["requestId", "RequestId", FastDecode.string]
+]))
 
 /**
  * The request and response schema of each action.

@@ -11,6 +11,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as FastDecode from "./internal/fastDecode.js"
 
 // ---------------------------------------------------------------------------
 // API errors (the `Response.Error` envelope)
@@ -530,6 +531,9 @@ const isRecord = (u: unknown): u is Record<string, unknown> =>
  */
 export const decodeResponseEither = <A, I>(action: string, schema: Schema.Schema<A, I, never>) => {
   const decode = Schema.decodeUnknownEither(schema, { errors: "first", onExcessProperty: "ignore" })
+  // The models' response classes have a hand-written fast path; the Schema still decides
+  // anything it is unsure of.
+  const fast = FastDecode.lookup(schema) as FastDecode.Decoder<A> | undefined
   return (bodyText: string): Either.Either<A, ApiError | ResponseDecodeError> => {
     const decodeError = (detail: string, kind: "InvalidJson" | "UnexpectedShape", requestId?: string) =>
       Either.left(new ResponseDecodeError({ action, requestId: requestId ?? scanRequestId(bodyText), detail: clip(detail), kind }))
@@ -558,6 +562,10 @@ export const decodeResponseEither = <A, I>(action: string, schema: Schema.Schema
       }
       const message = typeof error["Message"] === "string" ? error["Message"] : ""
       return Either.left(fromEnvelope(action, { Code: error["Code"], Message: message }, requestId ?? ""))
+    }
+    if (fast !== undefined) {
+      const value = fast(response)
+      if (value !== FastDecode.miss) return Either.right(value)
     }
     return Either.mapLeft(decode(response), (issue) =>
       new ResponseDecodeError({

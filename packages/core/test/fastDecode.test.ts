@@ -1,0 +1,114 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Arbitrary from "effect/Arbitrary"
+import * as Either from "effect/Either"
+import * as fc from "effect/FastCheck"
+import * as Schema from "effect/Schema"
+import * as FastDecode from "../src/internal/fastDecode.js"
+import * as Models from "../src/Models.js"
+import * as TrtcError from "../src/TrtcError.js"
+
+const responses = [
+  Models.DescribeRoomInfoResponse,
+  Models.DescribeUserInfoResponse,
+  Models.DescribeCallDetailInfoResponse,
+  Models.DescribeUserEventResponse
+] as const
+
+type Mutation = readonly [at: number, change: "delete" | "replace" | "add", value: unknown]
+
+const wrongValues: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.string({ maxLength: 3 }),
+  fc.double(),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant([]),
+  fc.constant({}),
+  fc.array(fc.anything({ maxDepth: 1 }), { maxLength: 2 }),
+  fc.object({ maxDepth: 1 })
+)
+
+const mutation: fc.Arbitrary<Mutation> = fc.tuple(fc.nat(), fc.constantFrom("delete" as const, "replace" as const, "add" as const), wrongValues)
+
+/** Every (container, key) pair of a JSON-like value, the root's own keys included. */
+const slots = (value: unknown, out: Array<readonly [Record<string, unknown>, string]> = []) => {
+  if (typeof value === "object" && value !== null) {
+    for (const key of Object.keys(value)) {
+      out.push([value as Record<string, unknown>, key])
+      slots((value as Record<string, unknown>)[key], out)
+    }
+  }
+  return out
+}
+
+const mutate = (wire: unknown, mutations: ReadonlyArray<Mutation>): unknown => {
+  for (const [at, change, value] of mutations) {
+    const all = slots(wire)
+    if (all.length === 0) return wire
+    const [container, key] = all[at % all.length]!
+    if (change === "delete") delete container[key]
+    else if (change === "replace") container[key] = value
+    else container[`${key}X`] = value
+  }
+  return wire
+}
+
+const schemaDecode = (schema: Schema.Schema<unknown, unknown>) =>
+  Schema.decodeUnknownEither(schema, { errors: "first", onExcessProperty: "ignore" })
+
+describe("fast response decoding", () => {
+  it("covers the four response classes", () => {
+    for (const schema of responses) assert.isDefined(FastDecode.lookup(schema), schema.identifier)
+  })
+
+  for (const schema of responses) {
+    const fast = FastDecode.lookup(schema)!
+    const any = schema as unknown as Schema.Schema<unknown, unknown>
+    const slow = schemaDecode(any)
+    const wire = Arbitrary.make(any).map((value) => Schema.encodeSync(any)(value))
+
+    it.prop(`${schema.identifier}: accepts every encoded value, equal to the Schema's`, [wire], ([body]) => {
+      const expected = slow(body)
+      const actual = fast(body)
+      assert.isTrue(Either.isRight(expected))
+      assert.notStrictEqual(actual, FastDecode.miss)
+      assert.deepStrictEqual(actual, Either.getOrThrow(expected))
+      assert.instanceOf(actual, schema as unknown as new() => object)
+    })
+
+    it.prop(`${schema.identifier}: never accepts what the Schema rejects; equal where both accept`, [wire, fc.array(mutation, { minLength: 1, maxLength: 3 })], ([body, mutations]) => {
+      const mutated = mutate(body, mutations)
+      const actual = fast(mutated)
+      const expected = slow(mutated)
+      if (actual === FastDecode.miss) return
+      assert.isTrue(Either.isRight(expected), `fast path accepted what the Schema rejects: ${JSON.stringify(mutated)}`)
+      assert.deepStrictEqual(actual, Either.getOrThrow(expected))
+    })
+  }
+
+  it("leaves null lists, a null Total and a null PeerId to their defaults, like the Schema", () => {
+    const body = {
+      Total: null,
+      UserList: null,
+      Data: [{ Content: null, UserId: "u1", PeerId: null, DataType: "rtt" }],
+      RequestId: "r1"
+    }
+    const fast = FastDecode.lookup(Models.DescribeCallDetailInfoResponse)!(body)
+    assert.deepStrictEqual(fast, new Models.DescribeCallDetailInfoResponse({
+      total: 0,
+      userList: [],
+      data: [new Models.QualityData({ content: [], userId: "u1", peerId: "", dataType: "rtt" })],
+      requestId: "r1"
+    }))
+  })
+
+  it("decodeResponseEither still reports a wrong shape as ResponseDecodeError", () => {
+    const decoded = TrtcError.decodeResponseEither("DescribeUserEvent", Models.DescribeUserEventResponse)(
+      JSON.stringify({ Response: { Data: [{ PeerId: "p", Content: [{ Type: "0" }] }], RequestId: "r2" } })
+    )
+    assert.isTrue(Either.isLeft(decoded))
+    const error = Either.getLeft(decoded)
+    assert.strictEqual(error._tag === "Some" ? error.value._tag : undefined, "ResponseDecodeError")
+  })
+})
