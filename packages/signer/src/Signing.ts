@@ -9,8 +9,8 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as UrlParams from "@effect/platform/UrlParams"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type { Credential, CredentialsError } from "./Credentials.js"
@@ -46,44 +46,51 @@ const encodeError = (request: HttpClientRequest.HttpClientRequest, description: 
 
 // The signature covers the exact bytes on the wire, so only bodies whose bytes are known up
 // front can be signed; a stream or multipart body would be hashed differently from what is sent.
-const bodyBytes = (
-  request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<string | Uint8Array, HttpClientError.RequestError> => {
+const bodyBytes = (request: HttpClientRequest.HttpClientRequest): string | Uint8Array | HttpClientError.RequestError => {
   const body = request.body
   switch (body._tag) {
     case "Empty":
-      return Effect.succeed("")
+      return ""
     case "Uint8Array":
-      return Effect.succeed(body.body)
+      return body.body
     case "Raw":
       return typeof body.body === "string" || body.body instanceof Uint8Array
-        ? Effect.succeed(body.body)
-        : Effect.fail(encodeError(request, "a Raw body must be a string or bytes to be signed"))
+        ? body.body
+        : encodeError(request, "a Raw body must be a string or bytes to be signed")
     default:
-      return Effect.fail(encodeError(request, `a ${body._tag} body cannot be signed; use HttpClientRequest.bodyText`))
+      return encodeError(request, `a ${body._tag} body cannot be signed; use HttpClientRequest.bodyText`)
   }
 }
 
-/**
- * Signs one request: sets `X-TC-Timestamp` (Clock seconds plus the offset), `Authorization`
- * and, for temporary credentials, `X-TC-Token`. The host signed is the URL's host as sent
- * (with its port when there is one).
- *
- * @since 0.1.0
- * @category signing
- */
-export const signRequest = Effect.fn("Signing.signRequest")(function*(
+// The host signed for a URL without query or fragment: requests of one client all go to the
+// same URL, and parsing it is the costliest part of signing after the hashes.
+let lastUrl = ""
+let lastHost = ""
+
+const signAt = (
   request: HttpClientRequest.HttpClientRequest,
-  options: Options
-) {
-  const credential = yield* options.credential
-  const offset = options.clockOffsetSeconds === undefined ? 0 : yield* options.clockOffsetSeconds
-  const timestamp = Math.floor((yield* Clock.currentTimeMillis) / 1000) + Math.round(offset)
-  const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-  if (url._tag === "Left") {
-    return yield* new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left })
+  options: Options,
+  credential: Credential,
+  nowMillis: number,
+  offset: number
+): Either.Either<HttpClientRequest.HttpClientRequest, HttpClientError.RequestError> => {
+  const timestamp = Math.floor(nowMillis / 1000) + Math.round(offset)
+  let host: string
+  let query = ""
+  if (request.url === lastUrl && request.urlParams.length === 0 && Option.isNone(request.hash)) {
+    host = lastHost
+  } else {
+    const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+    if (url._tag === "Left") return Either.left(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+    host = url.right.host
+    query = url.right.search.slice(1)
+    if (request.urlParams.length === 0 && Option.isNone(request.hash) && query === "" && url.right.hash === "") {
+      lastUrl = request.url
+      lastHost = host
+    }
   }
-  const body = yield* bodyBytes(request)
+  const body = bodyBytes(request)
+  if (typeof body === "object" && !(body instanceof Uint8Array)) return Either.left(body)
   let contentType = request.headers["content-type"]
   if (contentType === undefined) {
     contentType = emptyBodyContentType
@@ -94,13 +101,13 @@ export const signRequest = Effect.fn("Signing.signRequest")(function*(
     const lower = name.toLowerCase()
     if (lower === "content-type" || lower === "host") continue
     const value = request.headers[lower]
-    if (value === undefined) return yield* encodeError(request, `header ${lower} is to be signed but is not set`)
+    if (value === undefined) return Either.left(encodeError(request, `header ${lower} is to be signed but is not set`))
     extra[lower] = value
   }
   const signed = Tc3.sign({
     method: request.method,
-    host: url.right.host,
-    query: url.right.search.slice(1),
+    host,
+    query,
     contentType,
     extraSignedHeaders: extra,
     body,
@@ -114,8 +121,39 @@ export const signRequest = Effect.fn("Signing.signRequest")(function*(
     authorization: signed.authorization
   }
   if (Option.isSome(credential.token)) headers["x-tc-token"] = Redacted.value(credential.token.value)
-  return HttpClientRequest.setHeaders(request, headers)
-})
+  return Either.right(HttpClientRequest.setHeaders(request, headers))
+}
+
+// Signing with a credential already read: the Clock and the offset, then pure work. An
+// `Either` is an `Effect`, so the result needs no further wrapping.
+const signWith = (
+  request: HttpClientRequest.HttpClientRequest,
+  options: Options,
+  credential: Credential
+): Effect.Effect<HttpClientRequest.HttpClientRequest, HttpClientError.RequestError> => {
+  const offset = options.clockOffsetSeconds
+  return offset === undefined
+    ? Effect.clockWith((clock) => signAt(request, options, credential, clock.unsafeCurrentTimeMillis(), 0))
+    : Effect.flatMap(offset, (seconds) => Effect.clockWith((clock) => signAt(request, options, credential, clock.unsafeCurrentTimeMillis(), seconds)))
+}
+
+/**
+ * Signs one request: sets `X-TC-Timestamp` (Clock seconds plus the offset), `Authorization`
+ * and, for temporary credentials, `X-TC-Token`. The host signed is the URL's host as sent
+ * (with its port when there is one).
+ *
+ * Runs once per attempt, so it is plain `Effect` composition rather than `Effect.fn`: the span
+ * and call-site capture of `Effect.fn` cost ~40 µs, as much as the TC3 hashing itself
+ * (bench/results/client.md); the caller's span (`Trtc.describe*`) covers it.
+ *
+ * @since 0.1.0
+ * @category signing
+ */
+export const signRequest = (
+  request: HttpClientRequest.HttpClientRequest,
+  options: Options
+): Effect.Effect<HttpClientRequest.HttpClientRequest, HttpClientError.RequestError | CredentialsError> =>
+  Effect.flatMap(options.credential, (credential) => signWith(request, options, credential))
 
 /**
  * Header names that must not appear in traces or logs of a signed client (the platform already
@@ -144,10 +182,14 @@ export const signRequests = <E, R>(
 ): HttpClient.HttpClient.With<E | HttpClientError.HttpClientError | CredentialsError, R> =>
   HttpClient.makeWith(
     (request: Effect.Effect<HttpClientRequest.HttpClientRequest, E | HttpClientError.HttpClientError | CredentialsError, R>) =>
-      request.pipe(
-        Effect.flatMap((request) => signRequest(request, options)),
-        Effect.flatMap(client.execute),
-        Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, ...redactedHeaderNames])
-      ),
+      Effect.flatMap(request, (request) =>
+        Effect.flatMap(options.credential, (credential) => {
+          const executed = Effect.flatMap(signWith(request, options, credential), client.execute)
+          // Only a temporary credential adds a header to hide (`X-TC-Token`); setting the
+          // fiber-local list for every request would cost a FiberRef update each time.
+          return Option.isSome(credential.token)
+            ? Effect.locallyWith(executed, Headers.currentRedactedNames, (names) => [...names, ...redactedHeaderNames])
+            : executed
+        })),
     Effect.succeed
   )
