@@ -114,49 +114,156 @@ const requestBody = (request: HttpClientRequest.HttpClientRequest): Uint8Array |
 }
 
 /**
+ * Why a request of a client made by {@link withTimeout} failed: no complete response within
+ * the time. The cause of its `RequestError`, so that the caller can tell it from a transport
+ * failure.
+ *
+ * @internal
+ */
+export class ResponseTimeout extends Error {
+  constructor(readonly timeoutMillis: number) {
+    super(`no complete response within ${timeoutMillis} ms`)
+  }
+}
+
+interface Target {
+  readonly protocol: string
+  readonly hostname: string
+  readonly port: string
+  readonly path: string
+}
+
+// A client posts to one URL; parsing it for every request costs more than the rest of the
+// request's setup.
+let lastUrl = ""
+let lastTarget: Target | undefined
+
+const targetOf = (request: HttpClientRequest.HttpClientRequest): Target | HttpClientError.RequestError => {
+  if (request.url === lastUrl && lastTarget !== undefined && request.urlParams.length === 0 && Option.isNone(request.hash)) return lastTarget
+  const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+  if (url._tag === "Left") return new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left })
+  const hostname = url.right.hostname.startsWith("[") ? url.right.hostname.slice(1, -1) : url.right.hostname
+  const target = { protocol: url.right.protocol, hostname, port: url.right.port, path: `${url.right.pathname}${url.right.search}` }
+  if (request.urlParams.length === 0 && Option.isNone(request.hash)) {
+    lastUrl = request.url
+    lastTarget = target
+  }
+  return target
+}
+
+interface Agents {
+  readonly http: Http.Agent
+  readonly https: Https.Agent
+}
+
+// One request over the agents; with `timeoutMillis`, a timer from the moment of sending to the
+// end of the body (Node's own timer: the transport does real I/O, so it keeps real time).
+const send = (
+  agents: Agents,
+  request: HttpClientRequest.HttpClientRequest,
+  timeoutMillis: number | undefined
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+  const body = requestBody(request)
+  if (body === undefined && request.body._tag !== "Empty") {
+    return Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", description: `a ${request.body._tag} body is not supported` }))
+  }
+  const target = targetOf(request)
+  if (target instanceof HttpClientError.RequestError) return Effect.fail(target)
+  return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resumeOnce) => {
+    // Node may report an error after the end (or twice); only the first outcome counts.
+    let done = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const resume = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => {
+      if (done) return
+      done = true
+      if (timer !== undefined) clearTimeout(timer)
+      resumeOnce(effect)
+    }
+    const headers: Record<string, string> = { ...request.headers }
+    if (body !== undefined) headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength)
+    const secure = target.protocol === "https:"
+    const transportError = (cause: unknown) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
+    const outgoing = (secure ? Https : Http).request({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      path: target.path,
+      method: request.method,
+      headers,
+      agent: secure ? agents.https : agents.http
+    }, (incoming) => {
+      const chunks: Array<Buffer> = []
+      incoming.on("data", (chunk: Buffer) => chunks.push(chunk))
+      incoming.on("error", (cause) => resume(Effect.fail(transportError(cause))))
+      incoming.on("aborted", () => resume(Effect.fail(transportError(new Error("the connection closed before the response ended")))))
+      incoming.on("end", () => {
+        if (!incoming.complete) return resume(Effect.fail(transportError(new Error("the connection closed before the response ended"))))
+        resume(Effect.succeed(new BufferedResponse(request, incoming.statusCode ?? 0, incoming.headers, Buffer.concat(chunks), incoming.socket?.remoteAddress)))
+      })
+    })
+    outgoing.on("error", (cause) => resume(Effect.fail(transportError(cause))))
+    if (timeoutMillis !== undefined) {
+      timer = setTimeout(() => {
+        resume(Effect.fail(transportError(new ResponseTimeout(timeoutMillis))))
+        outgoing.destroy()
+      }, timeoutMillis)
+    }
+    outgoing.end(body)
+    // Interruption ends the request (and its timer) at once.
+    return Effect.sync(() => {
+      if (timer !== undefined) clearTimeout(timer)
+      outgoing.destroy()
+    })
+  })
+}
+
+// A lean client's agents, by client, for its variants with a timeout.
+const leanAgents = new WeakMap<HttpClient.HttpClient, Agents>()
+
+// Built on `HttpClient.makeWith` rather than `HttpClient.make`: no AbortController, response
+// finalization registry or tracer check per request (interruption destroys the request
+// directly), and no HTTP client span: the API client has its own spans.
+const makeClient = (agents: Agents, timeoutMillis: number | undefined): HttpClient.HttpClient => {
+  const client = HttpClient.makeWith(
+    (request: Effect.Effect<HttpClientRequest.HttpClientRequest>) => Effect.flatMap(request, (request) => send(agents, request, timeoutMillis)),
+    Effect.succeed
+  )
+  leanAgents.set(client, agents)
+  return client
+}
+
+/**
  * An `HttpClient` over `node:http` / `node:https` with keep-alive agents that live as long as
  * the scope, for bodies whose bytes are known up front (all this library sends).
  *
  * @internal
  */
-export const make: Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> = Effect.gen(function*() {
-  const agents = yield* Effect.acquireRelease(
-    Effect.sync(() => ({ http: new Http.Agent({ keepAlive: true }), https: new Https.Agent({ keepAlive: true }) })),
+export const make: Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> = Effect.map(
+  Effect.acquireRelease(
+    Effect.sync((): Agents => ({ http: new Http.Agent({ keepAlive: true }), https: new Https.Agent({ keepAlive: true }) })),
     (agents) => Effect.sync(() => {
       agents.http.destroy()
       agents.https.destroy()
     })
-  )
-  return HttpClient.make((request, url, signal) => {
-    const body = requestBody(request)
-    if (body === undefined && request.body._tag !== "Empty") {
-      return Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", description: `a ${request.body._tag} body is not supported` }))
-    }
-    return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resumeOnce) => {
-      // Node may report an error after the end (or twice); only the first outcome counts.
-      let done = false
-      const resume = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => {
-        if (done) return
-        done = true
-        resumeOnce(effect)
-      }
-      const headers: Record<string, string> = { ...request.headers }
-      if (body !== undefined) headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength)
-      const secure = url.protocol === "https:"
-      const transportError = (cause: unknown) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
-      const outgoing = (secure ? Https : Http).request(url, { method: request.method, headers, agent: secure ? agents.https : agents.http, signal }, (incoming) => {
-        const chunks: Array<Buffer> = []
-        incoming.on("data", (chunk: Buffer) => chunks.push(chunk))
-        incoming.on("error", (cause) => resume(Effect.fail(transportError(cause))))
-        incoming.on("aborted", () => resume(Effect.fail(transportError(new Error("the connection closed before the response ended")))))
-        incoming.on("end", () => {
-          if (!incoming.complete) return resume(Effect.fail(transportError(new Error("the connection closed before the response ended"))))
-          resume(Effect.succeed(new BufferedResponse(request, incoming.statusCode ?? 0, incoming.headers, Buffer.concat(chunks), incoming.socket?.remoteAddress)))
-        })
-      })
-      outgoing.on("error", (cause) => resume(Effect.fail(transportError(cause))))
-      outgoing.end(body)
-      return Effect.sync(() => outgoing.destroy())
-    })
-  })
-})
+  ),
+  (agents) => makeClient(agents, undefined)
+)
+
+/**
+ * Whether a client is one made by {@link make} (it makes no spans of its own).
+ *
+ * @internal
+ */
+export const isLean = (client: HttpClient.HttpClient): boolean => leanAgents.has(client)
+
+/**
+ * The same lean client (same agents) with a per-request timeout, from sending to the end of
+ * the body, failing with a `RequestError` whose cause is a {@link ResponseTimeout}; `undefined`
+ * for a client not made by {@link make}.
+ *
+ * @internal
+ */
+export const withTimeout = (client: HttpClient.HttpClient, timeoutMillis: number): HttpClient.HttpClient | undefined => {
+  const agents = leanAgents.get(client)
+  return agents === undefined ? undefined : makeClient(agents, timeoutMillis)
+}
