@@ -478,9 +478,9 @@ export class DescribeUserEventResponse extends Schema.Class<DescribeUserEventRes
   requestId: requestIdField
 }) {}
 
-// The fast path of decoding the four responses (see internal/fastDecode.ts): the same fields,
-// wire keys and defaults as the classes above; change them together (the property test in
-// test/fastDecode.test.ts fails when they drift apart).
+// The fast path of decoding the four responses and encoding the four requests (see
+// internal/fastDecode.ts): the same fields, wire keys and defaults as the classes above; change
+// them together (the property test in test/fastDecode.test.ts fails when they drift apart).
 const list = <A>(element: FastDecode.Decoder<A>) => FastDecode.orDefault(FastDecode.array(element), () => [])
 const total = FastDecode.orDefault(FastDecode.number, () => 0)
 const eventMessage = FastDecode.classOf(EventMessage, [
@@ -541,6 +541,44 @@ FastDecode.register(DescribeCallDetailInfoResponse, FastDecode.classOf(DescribeC
 FastDecode.register(DescribeUserEventResponse, FastDecode.classOf(DescribeUserEventResponse, [
   ["data", "Data", list(eventList)],
   ["requestId", "RequestId", FastDecode.string]
+]))
+
+const num = FastDecode.number as FastDecode.FieldEncoder
+const str = FastDecode.string as FastDecode.FieldEncoder
+FastDecode.registerEncoder(DescribeRoomInfoRequest, FastDecode.requestOf(DescribeRoomInfoRequest, [
+  ["sdkAppId", "SdkAppId", num, false],
+  ["startTime", "StartTime", num, false],
+  ["endTime", "EndTime", num, false],
+  ["roomId", "RoomId", str, true],
+  ["pageNumber", "PageNumber", num, true],
+  ["pageSize", "PageSize", num, true]
+]))
+FastDecode.registerEncoder(DescribeUserInfoRequest, FastDecode.requestOf(DescribeUserInfoRequest, [
+  ["commId", "CommId", str, false],
+  ["startTime", "StartTime", num, false],
+  ["endTime", "EndTime", num, false],
+  ["sdkAppId", "SdkAppId", num, false],
+  ["userIds", "UserIds", FastDecode.strings, true],
+  ["pageNumber", "PageNumber", num, true],
+  ["pageSize", "PageSize", num, true]
+]))
+FastDecode.registerEncoder(DescribeCallDetailInfoRequest, FastDecode.requestOf(DescribeCallDetailInfoRequest, [
+  ["commId", "CommId", str, false],
+  ["startTime", "StartTime", num, false],
+  ["endTime", "EndTime", num, false],
+  ["sdkAppId", "SdkAppId", num, false],
+  ["userIds", "UserIds", FastDecode.strings, true],
+  ["dataType", "DataType", FastDecode.strings, true],
+  ["pageNumber", "PageNumber", num, true],
+  ["pageSize", "PageSize", num, true]
+]))
+FastDecode.registerEncoder(DescribeUserEventRequest, FastDecode.requestOf(DescribeUserEventRequest, [
+  ["commId", "CommId", str, false],
+  ["startTime", "StartTime", num, false],
+  ["endTime", "EndTime", num, false],
+  ["userId", "UserId", str, false],
+  ["roomId", "RoomId", str, false],
+  ["sdkAppId", "SdkAppId", num, false]
 ]))
 
 /**

@@ -21,6 +21,7 @@ import * as Layer from "effect/Layer"
 import * as ParseResult from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import * as FastDecode from "./internal/fastDecode.js"
 import * as NodeHttp from "./internal/nodeHttpClient.js"
 import { libraryVersion } from "./internal/version.js"
 import * as Models from "./Models.js"
@@ -286,7 +287,14 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
   const encoderOf = <Req, ReqI>(schema: Schema.Schema<Req, ReqI, never>) => {
     let encode = encoders.get(schema)
     if (encode === undefined) {
-      encode = Schema.encodeUnknownEither(schema as Schema.Schema<Req, ReqI, never>) as (request: unknown) => Either.Either<unknown, ParseResult.ParseError>
+      const slow = Schema.encodeUnknownEither(schema as Schema.Schema<Req, ReqI, never>) as (request: unknown) => Either.Either<unknown, ParseResult.ParseError>
+      // The models' request classes have a hand-written fast path; the Schema encodes (and
+      // reports) anything it is unsure of.
+      const fast = FastDecode.lookupEncoder(schema)
+      encode = fast === undefined ? slow : (request) => {
+        const wire = fast(request)
+        return wire === FastDecode.miss ? slow(request) : Either.right(wire)
+      }
       encoders.set(schema, encode)
     }
     return encode

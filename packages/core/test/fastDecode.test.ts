@@ -57,7 +57,7 @@ const mutate = (wire: unknown, mutations: ReadonlyArray<Mutation>): unknown => {
 const schemaDecode = (schema: Schema.Schema<unknown, unknown>) =>
   Schema.decodeUnknownEither(schema, { errors: "first", onExcessProperty: "ignore" })
 
-describe("fast response decoding", () => {
+describe("fast response decoding and request encoding", () => {
   it("covers the four response classes", () => {
     for (const schema of responses) assert.isDefined(FastDecode.lookup(schema), schema.identifier)
   })
@@ -86,6 +86,46 @@ describe("fast response decoding", () => {
       assert.deepStrictEqual(actual, Either.getOrThrow(expected))
     })
   }
+
+  const requests = [
+    Models.DescribeRoomInfoRequest,
+    Models.DescribeUserInfoRequest,
+    Models.DescribeCallDetailInfoRequest,
+    Models.DescribeUserEventRequest
+  ] as const
+
+  for (const schema of requests) {
+    const any = schema as unknown as Schema.Schema<unknown, unknown>
+    const fast = FastDecode.lookupEncoder(schema)!
+    const slow = Schema.encodeUnknownEither(any)
+    const values = Arbitrary.make(any)
+
+    it.prop(`${schema.identifier}: encodes every value to the Schema's JSON`, [values], ([value]) => {
+      const actual = fast(value)
+      assert.notStrictEqual(actual, FastDecode.miss)
+      assert.strictEqual(JSON.stringify(actual), JSON.stringify(Either.getOrThrow(slow(value))))
+    })
+
+    it.prop(`${schema.identifier}: never encodes what the Schema refuses; same JSON where both encode`, [values, fc.array(mutation, { minLength: 1, maxLength: 2 })], ([value, mutations]) => {
+      // Instances are frozen data; mutate a copy with the same prototype.
+      const copy = Object.assign(Object.create(Object.getPrototypeOf(value) as object) as object, value as object)
+      for (const key of Object.keys(copy)) {
+        const field = (copy as Record<string, unknown>)[key]
+        if (Array.isArray(field)) (copy as Record<string, unknown>)[key] = [...field]
+      }
+      const mutated = mutate(copy, mutations)
+      const actual = fast(mutated)
+      if (actual === FastDecode.miss) return
+      const expected = slow(mutated)
+      assert.isTrue(Either.isRight(expected), `fast path encoded what the Schema refuses: ${String(mutations)}`)
+      assert.strictEqual(JSON.stringify(actual), JSON.stringify(Either.getOrThrow(expected)))
+    })
+  }
+
+  it("leaves a plain object (not an instance) to the Schema", () => {
+    const fast = FastDecode.lookupEncoder(Models.DescribeRoomInfoRequest)!
+    assert.strictEqual(fast({ sdkAppId: 1, startTime: 1, endTime: 2 }), FastDecode.miss)
+  })
 
   it("leaves null lists, a null Total and a null PeerId to their defaults, like the Schema", () => {
     const body = {

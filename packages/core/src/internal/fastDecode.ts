@@ -86,3 +86,53 @@ export const register = <A>(schema: object, decoder: Decoder<A>): void => {
 
 /** The fast decoder of a schema, if it has one. */
 export const lookup = (schema: object): Decoder<unknown> | undefined => registry.get(schema)
+
+// ---------------------------------------------------------------------------
+// requests: the same idea the other way, for the JSON body of a request
+// ---------------------------------------------------------------------------
+
+/** An encoder of a request value to its wire object, or `miss` (then the Schema encodes). */
+export type Encoder = (value: unknown) => Record<string, unknown> | typeof miss
+
+/** The check of one request property: its wire value, or `miss`. */
+export type FieldEncoder = (value: unknown) => unknown
+
+/** `Schema.Array(Schema.String)`. */
+export const strings: FieldEncoder = (value) => {
+  if (!Array.isArray(value)) return miss
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== "string") return miss
+  return value
+}
+
+/** One request property: its name in TypeScript, its key on the wire, its check, whether it may be absent. */
+export type RequestField = readonly [name: string, key: string, encode: FieldEncoder, optional: boolean]
+
+/**
+ * A request class whose fields are `fromKey` properties (required or `Schema.optional`): the
+ * wire object with the keys in field order, an absent or `undefined` optional left out.
+ * Anything else (not an instance, a wrong type) is left to the Schema.
+ */
+export const requestOf = (Class: abstract new(...args: never) => unknown, fields: ReadonlyArray<RequestField>): Encoder => (value) => {
+  if (!(value instanceof Class)) return miss
+  const record = value as unknown as Readonly<Record<string, unknown>>
+  const out: Record<string, unknown> = {}
+  for (let i = 0; i < fields.length; i++) {
+    const [name, key, encode, optional] = fields[i]!
+    const field = record[name]
+    if (field === undefined && optional) continue
+    const wire = encode(field)
+    if (wire === miss) return miss
+    out[key] = wire
+  }
+  return out
+}
+
+const encoders = new WeakMap<object, Encoder>()
+
+/** Registers the fast encoder of a request schema (done by `Models`). */
+export const registerEncoder = (schema: object, encoder: Encoder): void => {
+  encoders.set(schema, encoder)
+}
+
+/** The fast encoder of a request schema, if it has one. */
+export const lookupEncoder = (schema: object): Encoder | undefined => encoders.get(schema)
