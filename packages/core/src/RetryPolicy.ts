@@ -157,7 +157,8 @@ export const delayMillis = (options: Resolved, retry: number, random: number): n
 export const make = (options: Options = {}): Service => {
   const resolved = resolve(options)
   const retry = <A, E, R>(self: Effect.Effect<A, E, R>, context: RetryContext<E>): Effect.Effect<A, E, R> =>
-    Effect.flatMap(Clock.currentTimeMillis, (startedAt) => {
+    Effect.clockWith((clock) => {
+      const startedAt = clock.unsafeCurrentTimeMillis()
       const loop = (retries: number, corrected: boolean): Effect.Effect<A, E, R> =>
         Effect.catchAll(self, (error) => {
           if (!corrected && context.correctClock !== undefined && isSignatureExpire(error)) {

@@ -319,6 +319,17 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
         ? new TrtcError.TimeoutError({ action, timeoutMillis })
         : new TrtcError.TransportError({ action, reason: transportReason(error) })
     )
+  // The handlers of each action, made once rather than per call.
+  const handlers = new Map<string, { readonly RequestError: ReturnType<typeof toTransportError>; readonly ResponseError: ReturnType<typeof toTransportError> }>()
+  const transportHandlers = (action: string) => {
+    let found = handlers.get(action)
+    if (found === undefined) {
+      const handler = toTransportError(action)
+      found = { RequestError: handler, ResponseError: handler }
+      handlers.set(action, found)
+    }
+    return found
+  }
 
   const call = <Req, ReqI, Res, ResI>(input: CallInput<Req, ReqI, Res, ResI>): Effect.Effect<Res, CallError> => {
     const action = input.action
@@ -339,15 +350,15 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
       )
       return Effect.flatMap(http.execute(request), (response) =>
         Effect.flatMap(response.text, (text): Effect.Effect<Res, CallError> => {
-          // A body that is cut off or not ours has no RequestId to find; the header may.
-          const headerRequestId = response.headers["x-tc-requestid"]
           if (response.status !== 200) {
-            const requestId = TrtcError.scanRequestId(text) ?? headerRequestId
+            // A body that is cut off or not ours has no RequestId to find; the header may.
+            const requestId = TrtcError.scanRequestId(text) ?? response.headers["x-tc-requestid"]
             return Effect.fail(new TrtcError.HttpStatusError({ action, status: response.status, requestId }))
           }
           const decoded = decoderOf(action, input.responseSchema)(text)
           if (Either.isRight(decoded)) return Effect.succeed(decoded.right)
           const error = decoded.left
+          const headerRequestId = response.headers["x-tc-requestid"]
           if (error._tag === "ResponseDecodeError" && error.requestId === undefined && headerRequestId !== undefined) {
             return Effect.fail(new TrtcError.ResponseDecodeError({ ...error, requestId: headerRequestId }))
           }
@@ -358,7 +369,7 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
           return Effect.fail(error)
         }))
     })
-    const mapped = Effect.catchTags(attempt, { RequestError: toTransportError(action), ResponseError: toTransportError(action) })
+    const mapped = Effect.catchTags(attempt, transportHandlers(action))
     return Number.isFinite(timeoutMillis) && timedTransport === undefined
       ? Effect.timeoutFail(mapped, { duration: timeoutMillis, onTimeout: () => new TrtcError.TimeoutError({ action, timeoutMillis }) })
       : mapped

@@ -243,6 +243,8 @@ export interface Options extends TencentCloudClient.Options {
   readonly retentionDays?: number | undefined
 }
 
+const noValidateOptions: Models.ValidateOptions = {}
+
 /**
  * Builds the service from the client and the two policies in context.
  *
@@ -257,8 +259,8 @@ export const make = (
     const limiter = yield* RateLimiter.RateLimiter
     const retry = yield* RetryPolicy.RetryPolicy
 
-    const validateOptions: Effect.Effect<Models.ValidateOptions> = options.retentionDays === undefined
-      ? Effect.succeed({})
+    const validateOptions: Effect.Effect<Models.ValidateOptions> | undefined = options.retentionDays === undefined
+      ? undefined
       : Effect.map(Effect.zip(Clock.currentTimeMillis, client.clockOffsetSeconds), ([now, offset]) => ({
           nowSeconds: Math.floor(now / 1000) + offset,
           retentionDays: options.retentionDays
@@ -276,13 +278,17 @@ export const make = (
       // request (bench/results/client.md).
       const spanName = `Trtc.describe${action.slice("Describe".length)}`
       const spanOptions = { captureStackTrace: false, attributes: { "trtc.action": action } } as const
+      const retryContext = { action, correctClock: client.correctClock }
+      const checked = (request: Req, validateWith: Models.ValidateOptions): Effect.Effect<Res, TencentCloudClient.CallError> => {
+        const valid = validate(request, validateWith)
+        return Either.isLeft(valid) ? Effect.fail(valid.left) : retry.retry(attempt(valid.right), retryContext)
+      }
+      // Without a retention window the checks need no clock: no step to read it.
       return (request: Req): Effect.Effect<Res, TencentCloudClient.CallError> =>
         Effect.withSpan(
-          Effect.flatMap(validateOptions, (validateWith) =>
-            Either.match(validate(request, validateWith), {
-              onLeft: (error) => Effect.fail(error),
-              onRight: (valid) => retry.retry(attempt(valid), { action, correctClock: client.correctClock })
-            })),
+          validateOptions === undefined
+            ? Effect.suspend(() => checked(request, noValidateOptions))
+            : Effect.flatMap(validateOptions, (validateWith) => checked(request, validateWith)),
           spanName,
           spanOptions
         )

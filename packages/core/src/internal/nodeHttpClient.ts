@@ -24,19 +24,22 @@ import * as Https from "node:https"
 class BufferedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-  readonly headers: Headers.Headers
-  private readonly setCookie: ReadonlyArray<string>
+  private cachedHeaders: Headers.Headers | undefined
 
   constructor(
     readonly request: HttpClientRequest.HttpClientRequest,
     readonly status: number,
-    incoming: Http.IncomingHttpHeaders,
+    private readonly incoming: Http.IncomingHttpHeaders,
     private readonly body: Buffer,
     private readonly address: string | undefined
   ) {
     super()
-    this.headers = Headers.fromInput(incoming as Record<string, string | ReadonlyArray<string>>)
-    this.setCookie = incoming["set-cookie"] ?? []
+  }
+
+  // Built on first use: a successful answer is decoded from its body alone.
+  get headers(): Headers.Headers {
+    if (this.cachedHeaders === undefined) this.cachedHeaders = Headers.fromInput(this.incoming as Record<string, string | ReadonlyArray<string>>)
+    return this.cachedHeaders
   }
 
   toJSON(): unknown {
@@ -44,7 +47,7 @@ class BufferedResponse extends Inspectable.Class implements HttpClientResponse.H
   }
 
   get cookies(): Cookies.Cookies {
-    return Cookies.fromSetCookie(this.setCookie)
+    return Cookies.fromSetCookie(this.incoming["set-cookie"] ?? [])
   }
 
   get remoteAddress(): Option.Option<string> {
