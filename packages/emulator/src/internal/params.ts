@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import * as Models from "@effect-trtc/core/Models"
 import { ApiFailure, apiFailure } from "./apiError.js"
 
 /** Parameters as received. */
@@ -104,26 +105,8 @@ export interface UserEventQuery {
   readonly roomId: string
 }
 
-/** Every metric `DataType` may name (`all` expands to these). */
-export const metrics: ReadonlyArray<string> = [
-  "appCpu",
-  "sysCpu",
-  "aBit",
-  "aBlock",
-  "bigvBit",
-  "bigvCapFps",
-  "bigvEncFps",
-  "bigvDecFps",
-  "bigvBlock",
-  "aLoss",
-  "bigvLoss",
-  "bigvWidth",
-  "bigvHeight",
-  "aCapEnergy",
-  "aPlayEnergy",
-  "rtt",
-  "bigvRecFps"
-]
+/** Every metric `DataType` may name (`all` expands to these): the wire model's list. */
+export const metrics: ReadonlyArray<string> = Models.dataTypes.filter((type) => type !== "all")
 
 const metricSet = new Set(metrics)
 
