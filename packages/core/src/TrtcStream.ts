@@ -18,6 +18,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -224,6 +225,13 @@ interface Env {
   readonly pageSize: number
   readonly minSpan: number
   readonly eventSpan: number | undefined
+  /**
+   * The first failure of this run of the stream. `mapEffect` interrupts its other fetches when
+   * one of them fails, but a failure upstream of it (a user list, a room window) waits for its
+   * turn in output order while the fetches in flight go on with their next windows and pages.
+   * Every request checks this first, so that after a failure nothing new is sent.
+   */
+  readonly failed: Deferred.Deferred<never, StreamError>
 }
 
 const env = (options: Options | undefined): Effect.Effect<Env, never, Trtc> =>
@@ -237,9 +245,18 @@ const env = (options: Options | undefined): Effect.Effect<Env, never, Trtc> =>
       retentionDays: options?.retentionDays ?? Models.retentionDays,
       pageSize: options?.pageSize ?? Paginate.maxPageSize,
       minSpan: Math.max(1, options?.minSpanSeconds ?? 60),
-      eventSpan: options?.eventSpanSeconds
+      eventSpan: options?.eventSpanSeconds,
+      failed: yield* Deferred.make<never, StreamError>()
     }
   })
+
+/** `request`, unless the run has failed already: then that failure, without sending anything. */
+const send = <A, R>(e: Env, request: Effect.Effect<A, StreamError, R>): Effect.Effect<A, StreamError, R> =>
+  Effect.flatMap(Deferred.poll(e.failed), Option.getOrElse(() => request))
+
+/** A unit of work whose failure ends the run: it is recorded for {@link send} to see. */
+const fatal = <A, R>(e: Env, work: Effect.Effect<A, StreamError, R>): Effect.Effect<A, StreamError, R> =>
+  Effect.tapError(work, (error) => Deferred.fail(e.failed, error))
 
 /** A window refused as too big, which a narrower window may fix. */
 const isTooBig = (error: StreamError): boolean =>
@@ -288,14 +305,14 @@ const roomsOfWindow = (e: Env, sdkAppId: number, window: Windows.Window, roomId:
           Effect.zipRight(
             e.add({ requests: 1 }),
             Effect.map(
-              e.trtc.describeRoomInfo(new Models.DescribeRoomInfoRequest({
+              send(e, e.trtc.describeRoomInfo(new Models.DescribeRoomInfoRequest({
                 sdkAppId,
                 startTime: w.start,
                 endTime: w.end,
                 ...(roomId === undefined ? {} : { roomId }),
                 pageNumber,
                 pageSize
-              })),
+              }))),
               (response) => response.roomList
             )
           ),
@@ -342,14 +359,14 @@ const usersOfCall = (e: Env, call: CallRef, period: Period | undefined): Effect.
               Effect.zipRight(
                 e.add({ requests: 1 }),
                 Effect.map(
-                  e.trtc.describeUserInfo(new Models.DescribeUserInfoRequest({
+                  send(e, e.trtc.describeUserInfo(new Models.DescribeUserInfoRequest({
                     commId: call.commId,
                     startTime: w.start,
                     endTime: w.end,
                     sdkAppId: call.sdkAppId,
                     pageNumber,
                     pageSize
-                  })),
+                  }))),
                   (response) => response.userList
                 )
               ),
@@ -393,14 +410,17 @@ const eventsOfUser = (e: Env, call: CallRef, userId: string, period: Period | un
         (w) =>
           Effect.zipRight(
             e.add({ requests: 1 }),
-            e.trtc.describeUserEvent(new Models.DescribeUserEventRequest({
-              commId: call.commId,
-              startTime: w.start,
-              endTime: w.end,
-              userId,
-              roomId: call.roomId,
-              sdkAppId: call.sdkAppId
-            }))
+            send(
+              e,
+              e.trtc.describeUserEvent(new Models.DescribeUserEventRequest({
+                commId: call.commId,
+                startTime: w.start,
+                endTime: w.end,
+                userId,
+                roomId: call.roomId,
+                sdkAppId: call.sdkAppId
+              }))
+            )
           ).pipe(
             Effect.tap(() => e.add({ pages: 1 })),
             Effect.map((response) => {
@@ -454,7 +474,7 @@ const roomsWith = (e: Env, sdkAppId: number, period: Period, roomId: string | un
     // One filter per run of the stream: it remembers the previous window's rooms only.
     const filter = Dedupe.windowFilter<Models.RoomState>(Dedupe.roomKey)
     return Stream.fromIterable(Windows.split(clamped.window.value, Windows.maxSpans.DescribeRoomInfo)).pipe(
-      Stream.mapEffect((w) => roomsOfWindow(e, sdkAppId, w, roomId), { concurrency: e.concurrency }),
+      Stream.mapEffect((w) => fatal(e, roomsOfWindow(e, sdkAppId, w, roomId)), { concurrency: e.concurrency }),
       Stream.mapConcatEffect((rows) => {
         const fresh = filter.next(rows)
         return Effect.as(e.add({ rooms: fresh.length }), fresh.map((r) => toRoom(sdkAppId, r)))
@@ -510,8 +530,8 @@ const eventsOfCalls = (e: Env, calls: Stream.Stream<CallRef, StreamError>, perio
   calls.pipe(
     // One call's users at a time (a bounded list), then one user's events per fetch, several
     // in flight; `mapEffect` keeps the order whatever finishes first.
-    Stream.mapConcatEffect((call) => Effect.map(usersOfCall(e, call, period), (us) => us.map((user) => ({ call, user })))),
-    Stream.mapEffect(({ call, user }) => eventsOfUser(e, call, user.userId, period), { concurrency: e.concurrency }),
+    Stream.mapConcatEffect((call) => Effect.map(fatal(e, usersOfCall(e, call, period)), (us) => us.map((user) => ({ call, user })))),
+    Stream.mapEffect(({ call, user }) => fatal(e, eventsOfUser(e, call, user.userId, period)), { concurrency: e.concurrency }),
     Stream.flattenIterables
   )
 

@@ -12,6 +12,7 @@ import * as Logger from "effect/Logger"
 import * as Stream from "effect/Stream"
 import * as Dedupe from "../src/Dedupe.js"
 import * as EventCatalogue from "../src/EventCatalogue.js"
+import type * as Models from "../src/Models.js"
 import * as Trtc from "../src/Trtc.js"
 import * as TrtcStream from "../src/TrtcStream.js"
 
@@ -194,6 +195,48 @@ describe("TrtcStream against the emulator", () => {
       assert.isAbove(faulted.length, 3)
       assert.isAbove(new Set(faulted.map((entry) => entry.fault)).size, 2)
     }))
+
+  it.scopedLive("after a non-retryable failure (of a fetch or upstream of it) no further request is started", () =>
+    Effect.forEach(["DescribeUserEvent", "DescribeUserInfo"] as const, (action) =>
+      Effect.gen(function*() {
+        const concurrency = 8
+        const emulator = yield* Emulator.make({
+          ...emulatorOptions,
+          faults: [{ action, when: { nth: 3 }, effect: { apiError: "AuthFailure.SignatureFailure" } }]
+        })
+        // What the client does, in order: each DescribeUserEvent sent, and the failure received.
+        const timeline: Array<"sent" | "failed"> = []
+        const failed = () => Effect.sync(() => timeline.push("failed"))
+        const watched = Layer.effect(
+          Trtc.Trtc,
+          Effect.map(Trtc.Trtc, (trtc) => ({
+            ...trtc,
+            describeUserEvent: (request: Models.DescribeUserEventRequest) =>
+              Effect.suspend(() => {
+                timeline.push("sent")
+                return Effect.tapError(trtc.describeUserEvent(request), failed)
+              }),
+            describeUserInfo: (request: Models.DescribeUserInfoRequest) => Effect.tapError(trtc.describeUserInfo(request), failed)
+          }))
+        ).pipe(Layer.provide(trtcLayer(emulator, { rps: 1000 })))
+        const { period } = lastDays(3)
+        // Short event windows: each user's fetch is several requests in a row.
+        const options = { concurrency, eventSpanSeconds: 300 }
+        const error = yield* Stream.runDrain(TrtcStream.events(Emulator.defaultSdkAppId, period, options)).pipe(
+          Effect.provide(watched),
+          Effect.flip
+        )
+        assert.strictEqual("code" in error ? error.code : undefined, "AuthFailure.SignatureFailure")
+        assert.deepStrictEqual(timeline.slice(timeline.indexOf("failed") + 1), [], `${action}: nothing sent once the failure was known`)
+        // Requests interrupted on the wire are logged when the server answers them.
+        yield* Effect.sleep("200 millis")
+        // The server's log is in answer order: what follows the failure can only be the
+        // DescribeUserEvent requests in flight when it was answered.
+        const log = yield* emulator.requests
+        const at = log.findIndex((entry) => entry.code === "AuthFailure.SignatureFailure")
+        assert.strictEqual(log[at].action, action)
+        assert.isAtMost(log.slice(at + 1).filter((entry) => entry.action === "DescribeUserEvent").length, concurrency)
+      })))
 
   it.scopedLive("interrupted halfway, it ends promptly and sends nothing more", () =>
     Effect.gen(function*() {
