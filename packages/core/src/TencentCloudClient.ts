@@ -23,6 +23,7 @@ import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as FastDecode from "./internal/fastDecode.js"
 import * as NodeHttp from "./internal/nodeHttpClient.js"
+import * as Timeout from "./internal/timeout.js"
 import { libraryVersion } from "./internal/version.js"
 import * as Models from "./Models.js"
 import * as TrtcError from "./TrtcError.js"
@@ -264,7 +265,7 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
   // Over the lean transport the per-attempt timeout is the transport's own timer: an
   // `Effect.timeoutFail` forks two fibers per attempt, which cost ~130 µs of CPU per request at
   // 16 in flight (a third of the client's CPU, bench/results/client.md). Over any other
-  // `HttpClient` it stays `Effect.timeoutFail`.
+  // `HttpClient` it is a one-fiber timeout (internal/timeout.ts).
   const transport = yield* HttpClient.HttpClient
   const lean = NodeHttp.isLean(transport)
   const timedTransport = lean && Number.isFinite(timeoutMillis) ? NodeHttp.withTimeout(transport, timeoutMillis) : undefined
@@ -371,7 +372,7 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
     })
     const mapped = Effect.catchTags(attempt, transportHandlers(action))
     return Number.isFinite(timeoutMillis) && timedTransport === undefined
-      ? Effect.timeoutFail(mapped, { duration: timeoutMillis, onTimeout: () => new TrtcError.TimeoutError({ action, timeoutMillis }) })
+      ? Timeout.timeoutFail(mapped, timeoutMillis, () => new TrtcError.TimeoutError({ action, timeoutMillis }))
       : mapped
   }
 
