@@ -100,7 +100,25 @@ const emulator = Command.make("emulator", {
     Options.withDefault(14 as const)
   ),
   faults: Options.file("faults", { exists: "yes" }).pipe(Options.withDescription("fault rules JSON file"), Options.optional),
-  data: Options.file("data", { exists: "yes" }).pipe(Options.withDescription("data set JSON file"), Options.optional)
+  data: Options.file("data", { exists: "yes" }).pipe(Options.withDescription("data set JSON file"), Options.optional),
+  apps: integer("apps").pipe(Options.withDescription("applications in the generated data set (default 1)"), Options.optional),
+  roomsPerApp: integer("rooms-per-app").pipe(Options.withDescription("calls per application (default 24)"), Options.optional),
+  usersPerRoom: Options.text("users-per-room").pipe(
+    Options.withPseudoName("N|MIN-MAX"),
+    Options.withDescription("distinct users per call, N or MIN-MAX (default 2-6)"),
+    Options.optional
+  ),
+  eventsPerHour: Options.float("events-per-hour").pipe(
+    Options.withDescription("mean events per session hour (default 24)"),
+    Options.optional
+  ),
+  lazy: Options.boolean("lazy").pipe(
+    Options.withDescription("generate events on demand (a few MB for a million events; default above 200 calls)")
+  ),
+  maxEvents: integer("max-events").pipe(
+    Options.withDescription("above this many events DescribeUserEvent answers ResponseSizeLimitExceeded (default 10000)"),
+    Options.optional
+  )
 }, Handlers.emulator).pipe(Command.withDescription("Run the local TRTC API emulator."))
 
 const demo = Command.make("demo", {

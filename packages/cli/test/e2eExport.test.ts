@@ -14,6 +14,7 @@ import {
   keyOf,
   ndjson,
   run,
+  type Result,
   sdkAppId,
   secretId,
   secretKey,
@@ -167,5 +168,55 @@ describe.concurrent("trtc demo and trtc emulator", () => {
       })
       assert.match(r.stdout, /^listening on http:\/\/127\.0\.0\.1:\d+$/m)
       assert.strictEqual(r.code, 130)
+    }))
+
+  it.live("emulator passes its scale flags on: apps, calls, users per call, max events per response", () =>
+    Effect.gen(function*() {
+      // While it runs: its data set from the admin API, and one user's events through `trtc events`.
+      let seen: { readonly dataSet: DataSet.DataSet; readonly events: Result } | undefined
+      let lookFailed: unknown
+      let started = false
+      const look = (url: string) =>
+        Effect.gen(function*() {
+          const dataSet = yield* Effect.promise(() => fetch(`${url}/_admin/dataset`).then((r) => r.json() as Promise<DataSet.DataSet>))
+          const room = dataSet.apps[1].rooms.find((r) => r.sessions.some((s) => s.events.length > 1))!
+          const session = room.sessions.find((s) => s.events.length > 1)!
+          const events = yield* run(
+            ["events", "--sdk-app-id", String(dataSet.apps[1].sdkAppId), "--comm-id", room.commId, "--room-id", room.roomId, "--user-id", session.userId],
+            {
+              env: {
+                TRTC_ENDPOINT: url,
+                TENCENTCLOUD_SECRET_ID: Emulator.defaultCredential.secretId,
+                TENCENTCLOUD_SECRET_KEY: Emulator.defaultCredential.secretKey
+              }
+            }
+          )
+          seen = { dataSet, events }
+        })
+      const r = yield* run(
+        ["emulator", "--port", "0", "--apps", "2", "--rooms-per-app", "3", "--users-per-room", "2", "--events-per-hour", "1", "--lazy", "--max-events", "1"],
+        {
+          interruptWhen: ({ stdout }) => {
+            const url = /listening on (\S+)/.exec(stdout)?.[1]
+            if (url !== undefined && !started) {
+              started = true
+              Effect.runPromise(look(url)).catch((error: unknown) => void (lookFailed = error ?? "failed"))
+            }
+            return seen !== undefined || lookFailed !== undefined
+          }
+        }
+      )
+      assert.strictEqual(r.code, 130, r.stderr)
+      assert.isUndefined(lookFailed)
+      assert.include(r.stderr, "(6 calls)")
+      const { dataSet, events } = seen!
+      assert.deepStrictEqual(dataSet.apps.map((a) => a.rooms.length), [3, 3])
+      // Besides a mixer robot the generator sometimes adds.
+      for (const room of dataSet.apps.flatMap((a) => a.rooms)) {
+        assert.strictEqual(new Set(room.sessions.map((s) => s.userId).filter((u) => !u.startsWith("mixer_"))).size, 2)
+      }
+      // More than one event in a minute, and at most one per response: refused however narrow.
+      assert.strictEqual(events.code, 1, events.stderr)
+      assert.include(events.stderr, "ResponseSizeLimitExceeded")
     }))
 })

@@ -38,7 +38,28 @@ export interface EmulatorFlags {
   readonly retentionDays: 7 | 14
   readonly faults: Option.Option<string>
   readonly data: Option.Option<string>
+  readonly apps: Option.Option<number>
+  readonly roomsPerApp: Option.Option<number>
+  readonly usersPerRoom: Option.Option<string>
+  readonly eventsPerHour: Option.Option<number>
+  readonly lazy: boolean
+  readonly maxEvents: Option.Option<number>
 }
+
+/** `--users-per-room`: `N` or `MIN-MAX`. */
+const parseUsersPerRoom = (text: string) => {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text.trim())
+  const min = m === null ? NaN : Number(m[1])
+  const max = m === null ? NaN : m[2] === undefined ? min : Number(m[2])
+  return min >= 1 && min <= max
+    ? Effect.succeed(m?.[2] === undefined ? min : { min, max })
+    : Effect.fail(new UsageError({ problem: `--users-per-room: expected N or MIN-MAX with 1 <= MIN <= MAX, got ${JSON.stringify(text)}` }))
+}
+
+const atLeast = (name: string, min: number, value: Option.Option<number>) =>
+  Option.isSome(value) && !(value.value >= min)
+    ? Effect.fail(new UsageError({ problem: `--${name}: must be at least ${min}, got ${value.value}` }))
+    : Effect.succeed(Option.getOrUndefined(value))
 
 /** The flags of `trtc demo`. */
 export interface DemoFlags {
@@ -53,6 +74,11 @@ export const emulator = (flags: EmulatorFlags) =>
     const faults = Option.isSome(flags.faults)
       ? yield* Effect.mapError(Faults.load(flags.faults.value), (e) => new UsageError({ problem: `--faults: ${e.message}` }))
       : undefined
+    const apps = yield* atLeast("apps", 1, flags.apps)
+    const roomsPerApp = yield* atLeast("rooms-per-app", 0, flags.roomsPerApp)
+    const usersPerRoom = Option.isSome(flags.usersPerRoom) ? yield* parseUsersPerRoom(flags.usersPerRoom.value) : undefined
+    const eventsPerHour = yield* atLeast("events-per-hour", 0, flags.eventsPerHour)
+    const maxEventsPerResponse = yield* atLeast("max-events", 1, flags.maxEvents)
     const dataSet = Option.isSome(flags.data)
       ? yield* Effect.mapError(DataSet.load(flags.data.value), (e) => new UsageError({ problem: `--data: ${e.message}` }))
       : undefined
@@ -65,12 +91,19 @@ export const emulator = (flags: EmulatorFlags) =>
         ...(credentials.length > 0 ? { credentials } : {}),
         ...(Option.isSome(flags.seed) ? { seed: flags.seed.value } : {}),
         ...(faults !== undefined ? { faults } : {}),
-        ...(dataSet !== undefined ? { dataSet } : {})
+        ...(dataSet !== undefined ? { dataSet } : {}),
+        apps,
+        roomsPerApp,
+        usersPerRoom,
+        eventsPerHour,
+        maxEventsPerResponse,
+        ...(flags.lazy ? { lazy: true } : {})
       })
-      const apps = instance.dataSet.apps.map((app) => app.sdkAppId).join(", ")
+      const sdkAppIds = instance.dataSet.apps.map((app) => app.sdkAppId).join(", ")
       yield* io.stdout(`listening on ${instance.url}\n`)
+      const calls = instance.dataSet.apps.reduce((n, app) => n + app.rooms.length, 0)
       yield* io.stderr(
-        `SdkAppId ${apps}; credentials: SecretId ${instance.credential.secretId} (${
+        `SdkAppId ${sdkAppIds} (${calls} calls); credentials: SecretId ${instance.credential.secretId} (${
           credentials.length > 0 ? "as given" : "the emulator's default key"
         }).\nTry: TRTC_ENDPOINT=${instance.url} trtc rooms --sdk-app-id ${instance.dataSet.apps[0]?.sdkAppId} --since 14d\n`
       )
