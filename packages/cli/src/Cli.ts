@@ -198,9 +198,15 @@ export const run = (
   Effect.gen(function*() {
     const terminal = yield* Terminal
     const cli = Command.run(command, { name: "trtc", version })
-    const silentErrors = Console.withConsole(
-      { ...(yield* Effect.console), error: () => Effect.void } as Console.Console
-    )
+    const console = yield* Effect.console
+    // @effect/cli colours its help whatever the output is: plain text unless stdout is a
+    // terminal and NO_COLOR is unset (https://no-color.org).
+    const plain = !terminal.stdoutIsTTY || (terminal.env.NO_COLOR ?? "") !== ""
+    const silentErrors = Console.withConsole({
+      ...console,
+      error: () => Effect.void,
+      ...(plain ? { log: (...args: ReadonlyArray<unknown>) => console.log(...args.map((a) => typeof a === "string" ? stripAnsi(a) : a)) } : {})
+    } as Console.Console)
     return yield* cli(["node", "trtc", ...hoistGlobalFlags(args)]).pipe(
       silentErrors,
       Effect.as(CliError.ExitCode.ok),

@@ -1,7 +1,7 @@
 // The bad input matrix: each mistake gives its exit code and one line naming the problem, and no
 // output ever contains the secret key or the session token (with --verbose too).
 import * as Emulator from "@effect-trtc/emulator/Emulator"
-import { assert, describe, layer } from "@effect/vitest"
+import { assert, describe, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as net from "node:net"
 import { credentialEnv, run, sdkAppId, secretId, secretKey, token } from "./helpers.js"
@@ -115,4 +115,17 @@ layer(Emulator.layer({ rps: 0, credentials: [{ secretId, secretKey, token }] }))
       assertClean(r.stdout + r.stderr, "verbose")
       assert.notInclude(r.stdout, "→", "the request log is on stderr only")
     }))
+})
+
+describe.concurrent("help", () => {
+  for (const args of [["--help"], ["rooms", "--help"], ["emulator", "--help"]]) {
+    it.live(`${args.join(" ")} piped: plain text, no colour codes`, () =>
+      Effect.gen(function*() {
+        // NO_COLOR unset (empty): only the pipe says "no colours".
+        const r = yield* run(args, { env: { NO_COLOR: "" } })
+        assert.strictEqual(r.code, 0, r.stderr)
+        assert.include(r.stdout, "USAGE")
+        assert.notInclude(r.stdout + r.stderr, "\x1b[")
+      }))
+  }
 })
