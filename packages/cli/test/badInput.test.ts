@@ -89,6 +89,8 @@ layer(Emulator.layer({ rps: 0, credentials: [{ secretId, secretKey, token }] }))
             assert.match(errorLines[0], c.message)
             assert.notMatch(r.stderr, /\n\s+at /, "no stack trace")
             if (!verbose) assert.strictEqual(r.stderr.trimEnd().split("\n").length, 1, r.stderr)
+            // --verbose adds the requests and retries, not Effect's own fiber diagnostics.
+            assert.notInclude(r.stderr, "Fiber terminated", "no unhandled-error noise")
           }))
       }
     }

@@ -75,7 +75,12 @@ export const loggerLayer = (verbose: boolean): Layer.Layer<never, never, Termina
           terminal.stderrSync(CliError.scrub(`${logLevel.label.toLowerCase()}: ${text}`.replace(/\s*\n\s*/g, " "), knownSecrets()) + "\n")
         })
       ),
-      Logger.minimumLogLevel(verbose ? LogLevel.Debug : LogLevel.Warning)
+      Layer.merge(
+        Logger.minimumLogLevel(verbose ? LogLevel.Debug : LogLevel.Warning),
+        // Effect's own "Fiber terminated with an unhandled error" (a fiber of a layer or race that
+        // lost to the failure): noise next to the one error line the command prints.
+        Layer.setUnhandledErrorLogLevel(Option.none())
+      )
     )))
 
 /** The TRTC service as the global flags configure it. */
