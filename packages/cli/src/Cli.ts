@@ -123,6 +123,7 @@ const emulator = Command.make("emulator", {
 
 const demo = Command.make("demo", {
   format: globalOptions.format,
+  verbose: globalOptions.verbose,
   seed: integer("seed").pipe(Options.withDescription("data set seed"), Options.withDefault(42))
 }, Handlers.demo).pipe(
   Command.withDescription("Start an emulator in-process and show one call: its users, events and a summary.")

@@ -161,6 +161,16 @@ describe.concurrent("trtc demo and trtc emulator", () => {
       assert.match(r.stdout, /Summary: call \S+ in room \S+ .* users? took part/)
     }))
 
+  it.live("demo takes the global --verbose (requests on stderr) and --format (records on stdout)", () =>
+    Effect.gen(function*() {
+      const r = yield* run(["--verbose", "demo", "--format", "ndjson"])
+      assert.strictEqual(r.code, 0, r.stderr)
+      assert.match(r.stderr, /→ POST http:\/\/127\.0\.0\.1:\d+\/ DescribeUserEvent \{/)
+      const records = ndjson(r.stdout)
+      assert.isAbove(records.length, 0)
+      assert.isTrue(records.every((e) => typeof e.eventId === "number"))
+    }))
+
   it.live("emulator prints where it listens and serves until interrupted", () =>
     Effect.gen(function*() {
       const r = yield* run(["emulator", "--port", "0", "--seed", "3"], {

@@ -3,7 +3,6 @@ import * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
 import * as Faults from "@effect-trtc/emulator/Faults"
 import * as Credentials from "@effect-trtc/signer/Credentials"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -13,6 +12,7 @@ import { RuntimeError, UsageError } from "../CliError.js"
 import * as Output from "../Output.js"
 import * as Records from "../Records.js"
 import * as Time from "../Time.js"
+import * as Api from "./api.js"
 import { Terminal } from "./io.js"
 import * as Source from "./source.js"
 
@@ -64,6 +64,7 @@ const atLeast = (name: string, min: number, value: Option.Option<number>) =>
 /** The flags of `trtc demo`. */
 export interface DemoFlags {
   readonly format: Option.Option<Output.Format>
+  readonly verbose: boolean
   readonly seed: number
 }
 
@@ -120,7 +121,8 @@ export const demo = (flags: DemoFlags) =>
     const instance = yield* Emulator.make({ seed: flags.seed })
     const sdkAppId = instance.dataSet.apps[0]?.sdkAppId ?? Emulator.defaultSdkAppId
     const trtc = Trtc.layer({ endpoint: instance.url }).pipe(
-      Layer.provide(Layer.merge(FetchHttpClient.layer, Credentials.layerStatic(Emulator.defaultCredential)))
+      Layer.provide(Layer.merge(Api.httpLayer(flags.verbose), Credentials.layerStatic(Emulator.defaultCredential))),
+      Layer.provideMerge(Api.loggerLayer(flags.verbose))
     )
     const format = Option.getOrElse(flags.format, () => "table" as const)
     const say = (text: string) => format === "table" ? io.stdout(text) : io.stderr(text)
