@@ -7,7 +7,11 @@
  * Numbers that the API declares as int64/uint64 (`SdkAppId`, times, `ParamOne`, `ParamTwo`)
  * stay `number`: every value the API documents fits in 2^53 (app ids ~1.4e9, Unix ms ~1.7e12,
  * event parameters are resolutions, rates and enum codes), and `JSON.parse` yields a `number`
- * anyway, so a `bigint` type would only promise a precision the decoder cannot deliver.
+ * anyway, so a `bigint` type would only promise a precision the decoder cannot deliver. In a
+ * response they must be safe integers ({@link WireInt}; `TimeValue.Value` finite,
+ * {@link WireFloat}): a number past 2^53 is no longer exact, and `1e400` parses to `Infinity`.
+ * Request numbers stay `Schema.Number` so that a wrong one reaches the `validate*` checks and
+ * fails as a `RequestValidationError` naming the field, not as a constructor's parse error.
  *
  * @since 0.1.0
  */
@@ -238,8 +242,27 @@ const optionalField = <S extends Schema.Schema.All>(key: string, schema: S) =>
 const listField = <S extends Schema.Schema.Any>(key: string, schema: S) =>
   Schema.optionalWith(Schema.Array(schema), { nullable: true, default: () => [] }).pipe(Schema.fromKey(key))
 
+/**
+ * A wire integer (times, ids, counts, event codes and parameters, `Total`): a safe integer.
+ * `JSON.parse` turns `1e400` into `Infinity` and `1.5` stays `1.5`; neither is a time or an id,
+ * so such a body is refused as a `ResponseDecodeError` (UnexpectedShape) instead of handing a
+ * non-number on to arithmetic, windows and `Date`s.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WireInt = Schema.Int
+
+/**
+ * A wire float (`TimeValue.Value`): any finite number, never `Infinity` or `NaN`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WireFloat = Schema.Finite
+
 // `Total` is documented but ambiguous; tolerate it missing or null rather than fail a page.
-const totalField = Schema.optionalWith(Schema.Number, { nullable: true, default: () => 0 }).pipe(
+const totalField = Schema.optionalWith(WireInt, { nullable: true, default: () => 0 }).pipe(
   Schema.fromKey("Total")
 )
 
@@ -257,15 +280,15 @@ const requestIdField = field("RequestId", Schema.String)
  */
 export class EventMessage extends Schema.Class<EventMessage>("EventMessage")({
   /** Video stream type: 0 non-video event, 2 big, 3 small, 7 relayed. */
-  type: field("Type", Schema.Number),
+  type: field("Type", WireInt),
   /** Report time, Unix milliseconds. */
-  timeMs: field("Time", Schema.Number),
+  timeMs: field("Time", WireInt),
   /** See `EventCatalogue`. */
-  eventId: field("EventId", Schema.Number),
+  eventId: field("EventId", WireInt),
   /** First parameter (e.g. width); -1 when none. int64 on the wire. */
-  paramOne: field("ParamOne", Schema.Number),
+  paramOne: field("ParamOne", WireInt),
   /** Second parameter (e.g. height); -1 when none. int64 on the wire. */
-  paramTwo: field("ParamTwo", Schema.Number)
+  paramTwo: field("ParamTwo", WireInt)
 }) {}
 
 /**
@@ -291,9 +314,9 @@ export class RoomState extends Schema.Class<RoomState>("RoomState")({
   commId: field("CommId", Schema.String),
   roomId: field("RoomString", Schema.String),
   /** Unix seconds. */
-  createTime: field("CreateTime", Schema.Number),
+  createTime: field("CreateTime", WireInt),
   /** Unix seconds. */
-  destroyTime: field("DestroyTime", Schema.Number),
+  destroyTime: field("DestroyTime", WireInt),
   isFinished: field("IsFinished", Schema.Boolean),
   /** The room's creator. */
   userId: field("UserId", Schema.String)
@@ -309,9 +332,9 @@ export class UserInformation extends Schema.Class<UserInformation>("UserInformat
   roomId: field("RoomStr", Schema.String),
   userId: field("UserId", Schema.String),
   /** Unix seconds. */
-  joinTs: field("JoinTs", Schema.Number),
+  joinTs: field("JoinTs", WireInt),
   /** Unix seconds; the current time while the user is still in the room. */
-  leaveTs: field("LeaveTs", Schema.Number),
+  leaveTs: field("LeaveTs", WireInt),
   deviceType: field("DeviceType", Schema.String),
   sdkVersion: field("SdkVersion", Schema.String),
   clientIp: field("ClientIp", Schema.String),
@@ -327,8 +350,8 @@ export class UserInformation extends Schema.Class<UserInformation>("UserInformat
  */
 export class TimeValue extends Schema.Class<TimeValue>("TimeValue")({
   /** Unix seconds. */
-  time: field("Time", Schema.Number),
-  value: field("Value", Schema.Number)
+  time: field("Time", WireInt),
+  value: field("Value", WireFloat)
 }) {}
 
 /**
@@ -482,13 +505,13 @@ export class DescribeUserEventResponse extends Schema.Class<DescribeUserEventRes
 // internal/fastDecode.ts): the same fields, wire keys and defaults as the classes above; change
 // them together (the property test in test/fastDecode.test.ts fails when they drift apart).
 const list = <A>(element: FastDecode.Decoder<A>) => FastDecode.orDefault(FastDecode.array(element), () => [])
-const total = FastDecode.orDefault(FastDecode.number, () => 0)
+const total = FastDecode.orDefault(FastDecode.int, () => 0)
 const eventMessage = FastDecode.classOf(EventMessage, [
-  ["type", "Type", FastDecode.number],
-  ["timeMs", "Time", FastDecode.number],
-  ["eventId", "EventId", FastDecode.number],
-  ["paramOne", "ParamOne", FastDecode.number],
-  ["paramTwo", "ParamTwo", FastDecode.number]
+  ["type", "Type", FastDecode.int],
+  ["timeMs", "Time", FastDecode.int],
+  ["eventId", "EventId", FastDecode.int],
+  ["paramOne", "ParamOne", FastDecode.int],
+  ["paramTwo", "ParamTwo", FastDecode.int]
 ])
 const eventList = FastDecode.classOf(EventList, [
   ["peerId", "PeerId", FastDecode.string],
@@ -497,24 +520,24 @@ const eventList = FastDecode.classOf(EventList, [
 const roomState = FastDecode.classOf(RoomState, [
   ["commId", "CommId", FastDecode.string],
   ["roomId", "RoomString", FastDecode.string],
-  ["createTime", "CreateTime", FastDecode.number],
-  ["destroyTime", "DestroyTime", FastDecode.number],
+  ["createTime", "CreateTime", FastDecode.int],
+  ["destroyTime", "DestroyTime", FastDecode.int],
   ["isFinished", "IsFinished", FastDecode.boolean],
   ["userId", "UserId", FastDecode.string]
 ])
 const userInformation = FastDecode.classOf(UserInformation, [
   ["roomId", "RoomStr", FastDecode.string],
   ["userId", "UserId", FastDecode.string],
-  ["joinTs", "JoinTs", FastDecode.number],
-  ["leaveTs", "LeaveTs", FastDecode.number],
+  ["joinTs", "JoinTs", FastDecode.int],
+  ["leaveTs", "LeaveTs", FastDecode.int],
   ["deviceType", "DeviceType", FastDecode.string],
   ["sdkVersion", "SdkVersion", FastDecode.string],
   ["clientIp", "ClientIp", FastDecode.string],
   ["finished", "Finished", FastDecode.boolean]
 ])
 const timeValue = FastDecode.classOf(TimeValue, [
-  ["time", "Time", FastDecode.number],
-  ["value", "Value", FastDecode.number]
+  ["time", "Time", FastDecode.int],
+  ["value", "Value", FastDecode.finite]
 ])
 const qualityData = FastDecode.classOf(QualityData, [
   ["content", "Content", list(timeValue)],

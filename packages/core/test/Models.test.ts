@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Models from "../src/Models.js"
+import * as TrtcError from "../src/TrtcError.js"
 
 const decode = <A, I>(schema: Schema.Schema<A, I>) => Schema.decodeUnknownSync(schema)
 
@@ -70,6 +71,50 @@ describe("Models", () => {
         { type: 0, timeMs: 1589975202782, eventId: 32769, paramOne: -1, paramTwo: -1 }
       )
       assert.deepStrictEqual(decode(Models.DescribeUserEventResponse)({ Data: null, RequestId: "d" }).data, [])
+    })
+
+    it("refuses non-finite and non-integer wire numbers as ResponseDecodeError (UnexpectedShape)", () => {
+      const room = `{"CommId":"c","RoomString":"r","CreateTime":1587959355,"DestroyTime":1588040628,"IsFinished":true,"UserId":"u"}`
+      const user = `{"RoomStr":"r","UserId":"u","JoinTs":1590065777,"LeaveTs":1590067658,"DeviceType":"d","SdkVersion":"s","ClientIp":"c","Finished":true}`
+      const event = `{"Type":0,"Time":1589975202782,"EventId":32769,"ParamOne":-1,"ParamTwo":-1}`
+      const sample = `{"Time":1590065779,"Value":108.09}`
+      const bodies: ReadonlyArray<readonly [Models.Action, string, ReadonlyArray<string>]> = [
+        ["DescribeRoomInfo", `{"Total":1,"RoomList":[${room}],"RequestId":"rid"}`, ["Total", "CreateTime", "DestroyTime"]],
+        ["DescribeUserInfo", `{"Total":1,"UserList":[${user}],"RequestId":"rid"}`, ["Total", "JoinTs", "LeaveTs"]],
+        ["DescribeCallDetailInfo", `{"Total":1,"UserList":[${user}],"Data":[{"Content":[${sample}],"UserId":"u","PeerId":"p","DataType":"rtt"}],"RequestId":"rid"}`, ["Total", "JoinTs", "LeaveTs", "Time", "Value"]],
+        ["DescribeUserEvent", `{"Data":[{"PeerId":"p","Content":[${event}]}],"RequestId":"rid"}`, ["Type", "Time", "EventId", "ParamOne", "ParamTwo"]]
+      ]
+      for (const [action, body, keys] of bodies) {
+        const decode = TrtcError.decodeResponseEither(action, Models.schemas[action].response as unknown as Schema.Schema<unknown, unknown>)
+        assert.isTrue(Either.isRight(decode(`{"Response":${body}}`)), action)
+        for (const key of keys) {
+          const bad = key === "Value" ? ["1e400", "-1e400"] : ["1e400", "-1e400", "1.5", "1e20", "9007199254740993"]
+          for (const n of bad) {
+            // Replace the first occurrence of the key's number only (Time is in two places).
+            const mutated = body.replace(new RegExp(`"${key}":-?[0-9.]+`), `"${key}":${n}`)
+            assert.notStrictEqual(mutated, body, `${key} in ${action}`)
+            const result = decode(`{"Response":${mutated}}`)
+            assert.isTrue(Either.isLeft(result), `${action} ${key}: ${n} decoded to a value`)
+            if (Either.isLeft(result)) {
+              assert.strictEqual(result.left._tag, "ResponseDecodeError", `${action} ${key}: ${n}`)
+              const error = result.left as TrtcError.ResponseDecodeError
+              assert.strictEqual(error.kind, "UnexpectedShape")
+              assert.strictEqual(error.requestId, "rid")
+              assert.strictEqual(error.action, action)
+            }
+          }
+        }
+        // A fractional Value is a valid sample; it is the one float on the wire.
+        if (action === "DescribeCallDetailInfo") assert.isTrue(Either.isRight(decode(`{"Response":${body.replace("108.09", "0.5")}}`)))
+      }
+    })
+
+    it("refuses NaN and infinite numbers in decoded values too (not only from JSON)", () => {
+      for (const n of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        assert.throws(() => decode(Models.TimeValue)({ Time: 1, Value: n }))
+        assert.throws(() => decode(Models.TimeValue)({ Time: n, Value: 1 }))
+        assert.throws(() => decode(Models.DescribeRoomInfoResponse)({ Total: n, RequestId: "x" }))
+      }
     })
 
     it("refuses a response without RequestId or with a wrongly typed field", () => {
@@ -179,6 +224,31 @@ describe("Models", () => {
       assert.strictEqual(field(users({ endTime: t0 + 14401 })), "endTime")
       assert.strictEqual(field(detail({ endTime: t0 + 14401 })), "endTime")
       assert.strictEqual(field(detail({ endTime: t0 + 3601, dataType: ["aBit"] })), "endTime")
+    })
+
+    it("refuses non-integer and non-finite times, ids and pages, naming the field", () => {
+      const bad = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1.5, t0 + 0.5, 2 ** 53]
+      for (const n of bad) {
+        for (const name of ["sdkAppId", "startTime", "endTime"] as const) {
+          const fields = { [name]: n }
+          assert.strictEqual(field(rooms(fields)), name, `rooms ${name}: ${n}`)
+          assert.strictEqual(field(users(fields)), name, `users ${name}: ${n}`)
+          assert.strictEqual(field(detail(fields)), name, `detail ${name}: ${n}`)
+          assert.strictEqual(field(events(fields)), name, `events ${name}: ${n}`)
+        }
+        for (const name of ["pageNumber", "pageSize"] as const) {
+          const fields = { [name]: n }
+          assert.strictEqual(field(rooms(fields)), name, `rooms ${name}: ${n}`)
+          assert.strictEqual(field(users(fields)), name, `users ${name}: ${n}`)
+          assert.strictEqual(field(detail(fields)), name, `detail ${name}: ${n}`)
+        }
+      }
+      const left = rooms({ startTime: Number.POSITIVE_INFINITY })
+      assert.isTrue(Either.isLeft(left))
+      if (Either.isLeft(left)) {
+        assert.strictEqual(left.left._tag, "RequestValidationError")
+        assert.include(left.left.problem, "Infinity")
+      }
     })
 
     it("checks page sizes 1..100 (≤ 6 with DataType) and page numbers from 0", () => {

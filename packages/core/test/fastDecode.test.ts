@@ -16,12 +16,20 @@ const responses = [
 
 type Mutation = readonly [at: number, change: "delete" | "replace" | "add", value: unknown]
 
+const badNumber: fc.Arbitrary<number> = fc.oneof(
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, JSON.parse("1e400") as number, JSON.parse("-1e400") as number, 0.5, -1.5, 2 ** 53, -(2 ** 60), 1e20),
+  fc.double({ noInteger: true })
+)
+
 const wrongValues: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(null),
   fc.constant(undefined),
   fc.string({ maxLength: 3 }),
   fc.double(),
   fc.integer(),
+  // Numbers no wire integer may be: non-finite (JSON's 1e400 parses to Infinity), fractional,
+  // beyond 2^53 (no longer exact).
+  badNumber,
   fc.boolean(),
   fc.constant([]),
   fc.constant({}),
@@ -86,6 +94,40 @@ describe("fast response decoding and request encoding", () => {
       assert.deepStrictEqual(actual, Either.getOrThrow(expected))
     })
   }
+
+  // The mutations above rarely land on a number; this one always does: every numeric slot of a
+  // valid body replaced by a non-integer or non-finite number.
+  for (const schema of responses) {
+    const fast = FastDecode.lookup(schema)!
+    const any = schema as unknown as Schema.Schema<unknown, unknown>
+    const slow = schemaDecode(any)
+    const wire = Arbitrary.make(any).map((value) => Schema.encodeSync(any)(value))
+
+    it.prop(`${schema.identifier}: refuses a non-integer or non-finite wire number, on both paths`, [wire, fc.nat(), badNumber], ([body, at, bad]) => {
+      const numeric = slots(body).filter(([container, key]) => typeof container[key] === "number")
+      if (numeric.length === 0) return
+      const [container, key] = numeric[at % numeric.length]!
+      container[key] = bad
+      const actual = fast(body)
+      const expected = slow(body)
+      // `TimeValue.Value` is the one float: a finite fraction is fine there, on both paths.
+      if (key === "Value" && Number.isFinite(bad)) {
+        assert.isTrue(Either.isRight(expected))
+        assert.deepStrictEqual(actual, Either.getOrThrow(expected))
+        return
+      }
+      assert.isTrue(Either.isLeft(expected), `the Schema accepted ${key}: ${bad}`)
+      assert.strictEqual(actual, FastDecode.miss, `the fast path accepted ${key}: ${bad}`)
+    })
+  }
+
+  it("int and finite refuse what Schema.Int and Schema.Finite refuse", () => {
+    for (const n of [0, -0, 1, -1, 1.5, 2 ** 53 - 1, 2 ** 53, 1e20, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MIN_VALUE]) {
+      const record = { n }
+      assert.strictEqual(FastDecode.int(n, record, "n") !== FastDecode.miss, Schema.is(Schema.Int)(n), `int ${n}`)
+      assert.strictEqual(FastDecode.finite(n, record, "n") !== FastDecode.miss, Schema.is(Schema.Finite)(n), `finite ${n}`)
+    }
+  })
 
   const requests = [
     Models.DescribeRoomInfoRequest,

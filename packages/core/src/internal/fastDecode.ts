@@ -20,6 +20,12 @@ const hasOwn = Object.prototype.hasOwnProperty
 /** `Schema.Number`. */
 export const number: FieldDecoder<number> = (value) => typeof value === "number" ? value : miss
 
+/** `Schema.Int` (`Models.WireInt`): the same predicate, a safe integer (never NaN, ±Infinity, 1.5). */
+export const int: FieldDecoder<number> = (value) => typeof value === "number" && Number.isSafeInteger(value) ? value : miss
+
+/** `Schema.Finite` (`Models.WireFloat`): never NaN or ±Infinity. */
+export const finite: FieldDecoder<number> = (value) => typeof value === "number" && Number.isFinite(value) ? value : miss
+
 /** `Schema.String`. */
 export const string: FieldDecoder<string> = (value) => typeof value === "string" ? value : miss
 
