@@ -3,6 +3,7 @@
 import * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
 import { assert, describe, it, layer } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
@@ -82,6 +83,33 @@ layer(EmulatorLive)("trtc against the emulator", (it) => {
         assert.deepStrictEqual(parsed.records[0], [...Records.eventColumns.all])
         const records = parsed.records.slice(1).map((f) => Object.fromEntries(Records.eventColumns.all.map((k, i) => [k, f[i]])))
         assert.deepStrictEqual(records.map(keyOf).sort(), expected)
+      })))
+
+    it.effect("a failing room window stops the whole export: no call fetched on after it", () =>
+      Effect.scoped(Effect.gen(function*() {
+        // Many calls a day, and the third of eight day windows refused for good.
+        const emulator = yield* Emulator.make({
+          seed: 5,
+          roomsPerApp: 200,
+          rps: 0,
+          credentials: [{ secretId, secretKey, token }],
+          faults: [{ action: "DescribeRoomInfo", when: { nth: 3 }, effect: { apiError: "AuthFailure.SignatureFailure" } }]
+        })
+        const out = join(tempDir(), "events.ndjson")
+        const r = yield* run(["export", "--sdk-app-id", String(sdkAppId), "--since", "8d", "--out", out, ...fast], {
+          env: credentialEnv(emulator.url)
+        })
+        assert.strictEqual(r.code, 3, r.stderr)
+        assert.include(r.stderr, "AuthFailure.SignatureFailure")
+        // Requests interrupted on the wire are logged when the server answers them.
+        yield* Effect.sleep("200 millis").pipe(Effect.withClock(Clock.make()))
+        // In answer order: after the failure only what was in flight then (--concurrency 4: four
+        // calls, each one user list or four users' events, and three room windows), not the
+        // calls of the windows before it that had not started (~150 requests before the fix).
+        const log = yield* emulator.requests
+        const at = log.findIndex((entry) => entry.code === "AuthFailure.SignatureFailure")
+        assert.isAtLeast(at, 0)
+        assert.isAtMost(log.length - at - 1, 4 * 4 + 3, JSON.stringify(log.slice(at + 1).map((entry) => entry.action)))
       })))
 
     it.effect("export splits a user's period when the answer would be too large (ResponseSizeLimitExceeded)", () =>

@@ -69,6 +69,12 @@ export interface Options {
   readonly minSpanSeconds?: number | undefined
   /** The span of one `DescribeUserEvent` request, in seconds (default: the whole call). */
   readonly eventSpanSeconds?: number | undefined
+  /**
+   * Where a run records its first failure and what every request checks first (default: one
+   * per run). Share one between streams that make one job (the rooms of an export and each
+   * call's events) and a failure in any of them stops the others' requests at once.
+   */
+  readonly failure?: Deferred.Deferred<never, StreamError> | undefined
 }
 
 /**
@@ -226,7 +232,7 @@ interface Env {
   readonly minSpan: number
   readonly eventSpan: number | undefined
   /**
-   * The first failure of this run of the stream. `mapEffect` interrupts its other fetches when
+   * The first failure of this run of the stream (or of the streams sharing `Options.failure`). `mapEffect` interrupts its other fetches when
    * one of them fails, but a failure upstream of it (a user list, a room window) waits for its
    * turn in output order while the fetches in flight go on with their next windows and pages.
    * Every request checks this first, so that after a failure nothing new is sent.
@@ -246,7 +252,7 @@ const env = (options: Options | undefined): Effect.Effect<Env, never, Trtc> =>
       pageSize: options?.pageSize ?? Paginate.maxPageSize,
       minSpan: Math.max(1, options?.minSpanSeconds ?? 60),
       eventSpan: options?.eventSpanSeconds,
-      failed: yield* Deferred.make<never, StreamError>()
+      failed: options?.failure ?? (yield* Deferred.make<never, StreamError>())
     }
   })
 
@@ -509,7 +515,7 @@ export const rooms = (
  * @category streams
  */
 export const users = (call: CallRef, period?: Period, options?: Options): Stream.Stream<User, StreamError, Trtc> =>
-  Stream.unwrap(Effect.map(env(options), (e) => Stream.fromIterableEffect(usersOfCall(e, call, period))))
+  Stream.unwrap(Effect.map(env(options), (e) => Stream.fromIterableEffect(fatal(e, usersOfCall(e, call, period)))))
 
 /**
  * The events one user reported in a call (in `period`, default the call's whole life), by time.
@@ -524,7 +530,7 @@ export const userEvents = (
   options?: Options
 ): Stream.Stream<Event, StreamError, Trtc> =>
   Stream.unwrap(Effect.map(env(options), (e) =>
-    Stream.fromIterableEffect(eventsOfUser(e, call, typeof user === "string" ? user : user.userId, period))))
+    Stream.fromIterableEffect(fatal(e, eventsOfUser(e, call, typeof user === "string" ? user : user.userId, period)))))
 
 const eventsOfCalls = (e: Env, calls: Stream.Stream<CallRef, StreamError>, period: Period | undefined) =>
   calls.pipe(

@@ -1,4 +1,5 @@
 import * as Chunk from "effect/Chunk"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -137,13 +138,16 @@ export const exportEvents = (flags: GlobalFlags & {
     const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400)
     const progress = Progress.make(io, "export", Api.requestCount, Math.ceil((span.endTime - span.startTime) / 86400))
     const calls = (skip: (commId: string) => boolean) =>
-      Source.rooms(flags.sdkAppId, span).pipe(
-        Stream.filter((call) => !skip(call.commId)),
-        Stream.mapEffect(
-          (call) =>
-            Effect.map(Source.callEvents(call, globals.concurrency), (events) => ({ call, events })),
-          { concurrency: globals.concurrency }
-        ),
+      Stream.unwrap(Effect.map(Deferred.make<never, Source.SourceError>(), (failure) =>
+        // One failure for the whole export: when the rooms or any call fails, no stream sends
+        // another request (each alone would fetch on until the failure's turn in output order).
+        Source.rooms(flags.sdkAppId, span, undefined, failure).pipe(
+          Stream.filter((call) => !skip(call.commId)),
+          Stream.mapEffect(
+            (call) => Effect.map(Source.callEvents(call, globals.concurrency, failure), (events) => ({ call, events })),
+            { concurrency: globals.concurrency }
+          )
+        ))).pipe(
         Stream.tap(({ call, events }) =>
           Effect.zipRight(
             progress.position((call.createTime - span.startTime) / Math.max(1, span.endTime - span.startTime)),

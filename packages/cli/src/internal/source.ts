@@ -1,6 +1,7 @@
 import type * as Trtc from "@effect-trtc/core/Trtc"
 import * as TrtcStream from "@effect-trtc/core/TrtcStream"
 import * as Chunk from "effect/Chunk"
+import type * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -44,8 +45,9 @@ const toWindow = (period: Time.Period): TrtcStream.Period => ({ start: period.st
 export const rooms = (
   sdkAppId: number,
   period: Time.Period,
-  roomId?: string | undefined
-): Stream.Stream<Call, SourceError, Trtc.Trtc> => TrtcStream.rooms(sdkAppId, toWindow(period), roomId, streamOptions)
+  roomId?: string | undefined,
+  failure?: Deferred.Deferred<never, SourceError>
+): Stream.Stream<Call, SourceError, Trtc.Trtc> => TrtcStream.rooms(sdkAppId, toWindow(period), roomId, { ...streamOptions, failure })
 
 const callRef = (sdkAppId: number, commId: string, roomId?: string): TrtcStream.CallRef => ({
   sdkAppId,
@@ -112,9 +114,10 @@ export const findCall = (
 /** Every event of one call: by user (first join), then time. */
 export const callEvents = (
   call: Call,
-  concurrency: number
+  concurrency: number,
+  failure?: Deferred.Deferred<never, SourceError>
 ): Effect.Effect<ReadonlyArray<Records.EventRecord>, SourceError, Trtc.Trtc> =>
   Effect.map(
-    Stream.runCollect(TrtcStream.callEvents(call, { ...streamOptions, concurrency })),
+    Stream.runCollect(TrtcStream.callEvents(call, { ...streamOptions, concurrency, failure })),
     (events) => Chunk.toReadonlyArray(events).map(toRecord)
   )
