@@ -5,6 +5,7 @@ import * as Emulator from "@effect-trtc/emulator/Emulator"
 import type * as Faults from "@effect-trtc/emulator/Faults"
 import * as Credentials from "@effect-trtc/signer/Credentials"
 import * as Chunk from "effect/Chunk"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -237,6 +238,30 @@ describe("TrtcStream against the emulator", () => {
         assert.strictEqual(log[at].action, action)
         assert.isAtMost(log.slice(at + 1).filter((entry) => entry.action === "DescribeUserEvent").length, concurrency)
       })))
+
+  it.scopedLive("streams sharing Options.failure: after one fails, the others send nothing", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make({
+        ...emulatorOptions,
+        faults: [{ action: "DescribeRoomInfo", when: { nth: 1 }, effect: { apiError: "AuthFailure.SignatureFailure" } }]
+      })
+      const layer = trtcLayer(emulator)
+      const failure = yield* Deferred.make<never, TrtcStream.StreamError>()
+      const { period } = lastDays(3)
+      const first = yield* Stream.runDrain(TrtcStream.rooms(Emulator.defaultSdkAppId, period, undefined, { failure })).pipe(
+        Effect.provide(layer),
+        Effect.flip
+      )
+      assert.strictEqual("code" in first ? first.code : undefined, "AuthFailure.SignatureFailure")
+      const sent = (yield* emulator.requests).length
+      const room = emulator.dataSet.apps[0].rooms[0]
+      const second = yield* Stream.runDrain(TrtcStream.callEvents({ sdkAppId: Emulator.defaultSdkAppId, ...room }, { failure })).pipe(
+        Effect.provide(layer),
+        Effect.flip
+      )
+      assert.strictEqual(second, first, "the recorded failure, without a request")
+      assert.strictEqual((yield* emulator.requests).length, sent)
+    }))
 
   it.scopedLive("interrupted halfway, it ends promptly and sends nothing more", () =>
     Effect.gen(function*() {
