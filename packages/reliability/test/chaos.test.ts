@@ -78,11 +78,9 @@ layer(Emulator.layer({ dataSet, rps: 0, credentials: [{ secretId, secretKey, tok
       const log = yield* emulator.requests
       const at = log.findIndex((e) => e.code === "AuthFailure.SignatureFailure")
       assert.isAtLeast(at, 0)
-      // Not retried, and the export winds down at once: the log is in answer order, so what
-      // follows the failure is what was in flight plus what the ordered `mapEffect` of
-      // TrtcStream still starts until the failure's turn in output order comes (measured: up to
-      // ~13 requests within ~120 ms at --rps 1000; see the report). Bounded by 4 x concurrency,
-      // all within a second of the failure.
+      // Not retried, and the export winds down at once: the log is in answer order, and after
+      // a failure TrtcStream starts no request (a shared failure record), so what follows it is
+      // what was already in flight: at most 4 calls x 4 users, all within a second.
       const failed = log[at]
       const after = log.slice(at + 1)
       assert.isAtMost(after.length, 16, `requests after the auth failure: ${after.map((e) => e.action).join(", ")}`)

@@ -14,17 +14,8 @@ import type * as Time from "../Time.js"
 /** What every stream here may fail with. */
 export type SourceError = TrtcStream.StreamError
 
-/** A call as the CLI needs it. */
-export interface Call {
-  readonly sdkAppId: number
-  readonly commId: string
-  readonly roomId: string
-  readonly createTime: number
-  /** 0 while the call is still running. */
-  readonly destroyTime: number
-  readonly isFinished: boolean
-  readonly creatorUserId: string
-}
+/** A call as the CLI needs it: core's room record. */
+export type Call = TrtcStream.Room
 
 /** Reads `SdkAppId_RoomId_CreateTime` (the room id may itself contain underscores). */
 export const parseCommId = (
