@@ -1,13 +1,12 @@
 /**
- * A private build of the `trtc` bin for this suite. The CLI's own tests rebuild
- * `packages/cli/bin` (removing it first) while they run; spawning that copy from a suite running
- * in parallel would race with the rebuild, so this suite bundles the same entry into its own
- * directory with the same esbuild settings.
+ * The `trtc` bin this suite spawns: the CLI's own bundle, built by `packages/cli/build.mjs`.
+ * That build installs atomically next to any running one (content-hashed chunks first, the
+ * entry last, old chunks kept an hour), so this suite and the CLI's tests may build it at the
+ * same time in one working tree without pulling a chunk from under a running process.
  *
  * @since 0.1.0
  */
-import { build as esbuild } from "esbuild"
-import { chmodSync, mkdirSync, rmSync } from "node:fs"
+import { execFileSync } from "node:child_process"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -20,49 +19,20 @@ import { fileURLToPath } from "node:url"
 export const cliRoot: string = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "cli")
 
 /**
- * Where the suite's bin is written (ignored by git: under `dist/`).
+ * The path of the bundled entry.
  *
  * @since 0.1.0
  * @category constants
  */
-export const defaultOutDir: string = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "cli-bin")
+export const binPath = (): string => join(cliRoot, "bin", "trtc.mjs")
 
 /**
- * The path of the entry inside an output directory.
- *
- * @since 0.1.0
- * @category constants
- */
-export const binPath = (outDir: string = defaultOutDir): string => join(outDir, "trtc.mjs")
-
-/**
- * Bundles `packages/cli/src/bin.ts` into `outDir` (as `packages/cli/build.mjs` does) and
- * answers the entry's path.
+ * Builds the bundle with the CLI's own build script and answers the entry's path.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const build = async (outDir: string = defaultOutDir): Promise<string> => {
-  rmSync(outDir, { recursive: true, force: true })
-  mkdirSync(outDir, { recursive: true })
-  await esbuild({
-    entryPoints: { trtc: join(cliRoot, "src", "bin.ts") },
-    outdir: outDir,
-    splitting: true,
-    outExtension: { ".js": ".mjs" },
-    chunkNames: "lib/[name]-[hash]",
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    legalComments: "none",
-    // CommonJS dependencies bundled into ESM call `require` for Node built-ins.
-    banner: {
-      js: "import { createRequire as __trtcCreateRequire } from \"node:module\";const require = __trtcCreateRequire(import.meta.url);"
-    },
-    logLevel: "warning"
-  })
-  const entry = binPath(outDir)
-  chmodSync(entry, 0o755)
-  return entry
+export const build = (): string => {
+  execFileSync(process.execPath, [join(cliRoot, "build.mjs")], { stdio: "inherit" })
+  return binPath()
 }

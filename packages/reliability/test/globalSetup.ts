@@ -1,7 +1,6 @@
-// Builds this suite's own copy of the `trtc` bin once per run (see src/CliBin.ts for why not
-// packages/cli/bin).
+// Builds the bundled `trtc` bin once per run (see src/CliBin.ts): the suite spawns it as a real process.
 import * as CliBin from "../src/CliBin.js"
 
-export default async function setup() {
-  await CliBin.build()
+export default function setup() {
+  CliBin.build()
 }
