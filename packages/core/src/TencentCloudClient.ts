@@ -221,16 +221,6 @@ export const resolveEndpoint = (endpoint: string = Models.defaultEndpoint): Eith
   return Either.right(new URL(`${url.protocol}//${url.host}/`))
 }
 
-// The server `Date` (Unix seconds) of recent responses that ended in
-// `AuthFailure.SignatureExpire`, by RequestId: the retry policy hands the error back for the
-// correction (not necessarily the same object), and the error classes stay plain data. Only a
-// few are kept: a correction follows its refusal at once.
-const serverDates = new Map<string, number>()
-const rememberServerDate = (requestId: string, serverDate: number) => {
-  serverDates.set(requestId, serverDate)
-  if (serverDates.size > 64) serverDates.delete(serverDates.keys().next().value!)
-}
-
 const parseDateSeconds = (header: string | undefined): number | undefined => {
   if (header === undefined) return undefined
   const millis = Date.parse(header)
@@ -261,6 +251,16 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
   const service = options.service ?? Models.service
   const timeoutMillis = Duration.toMillis(Duration.decode(options.timeout ?? defaultTimeout))
   const urlText = url.toString()
+
+  // The server `Date` (Unix seconds) of this client's recent responses that ended in
+  // `AuthFailure.SignatureExpire`, by RequestId: the retry policy hands the error back for the
+  // correction (not necessarily the same object), and the error classes stay plain data. Only a
+  // few are kept: a correction follows its refusal at once.
+  const serverDates = new Map<string, number>()
+  const rememberServerDate = (requestId: string, serverDate: number) => {
+    serverDates.set(requestId, serverDate)
+    if (serverDates.size > 64) serverDates.delete(serverDates.keys().next().value!)
+  }
 
   // Over the lean transport the per-attempt timeout is the transport's own timer: an
   // `Effect.timeoutFail` forks two fibers per attempt, which cost ~130 µs of CPU per request at
