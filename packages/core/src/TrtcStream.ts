@@ -1,6 +1,6 @@
 /**
  * The composed streams: rooms of an app, users of a call, events of a user, of a call, of an
- * app. Each is a constant-memory `Stream` that needs only the `Trtc` service, so every request
+ * app, and the quality series of a call. Each is a constant-memory `Stream` that needs only the `Trtc` service, so every request
  * goes through its shared rate limiter and retry policy.
  *
  * - Periods are clamped to the retention window (logged) and capped at now; each API's span is
@@ -11,7 +11,8 @@
  *   call by first join (then `UserId`); events by room, then user, then time (then peer, event
  *   id, type, parameters). Concurrency (`Stream.mapEffect(f, { concurrency })`) keeps that order.
  * - Memory holds one window of rooms, one call's user list and, per concurrent fetch, one
- *   user's events of one call; the consumer's pace reaches the requests (backpressure).
+ *   user's events of one call or one hour of a call's quality points; the consumer's pace
+ *   reaches the requests (backpressure).
  * - Progress counters are kept in the optional {@link Progress} service for a CLI to poll.
  *
  * @since 0.1.0
@@ -20,6 +21,7 @@ import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Equal from "effect/Equal"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
@@ -49,6 +51,7 @@ export type Period = Windows.Window
 export type StreamError =
   | TrtcService.DescribeRoomInfoError
   | TrtcService.DescribeUserInfoError
+  | TrtcService.DescribeCallDetailInfoError
   | TrtcService.DescribeUserEventError
   | Paginate.PaginationError
 
@@ -63,7 +66,7 @@ export interface Options {
   readonly concurrency?: number | undefined
   /** The plan's retention, 7 or 14 days (default 14): older starts are clamped, with a warning. */
   readonly retentionDays?: number | undefined
-  /** Rows per page, 1..100 (default 100). */
+  /** Rows per page, 1..100 (default 100; `callQuality` asks for at most 6, the API's limit). */
   readonly pageSize?: number | undefined
   /** The narrowest window bisection goes down to, in seconds (default 60). */
   readonly minSpanSeconds?: number | undefined
@@ -95,9 +98,11 @@ export interface Counts {
   readonly rooms: number
   readonly users: number
   readonly events: number
+  /** Quality points (`callQuality`). */
+  readonly points: number
 }
 
-const zero: Counts = { windows: 0, pages: 0, requests: 0, bisections: 0, rooms: 0, users: 0, events: 0 }
+const zero: Counts = { windows: 0, pages: 0, requests: 0, bisections: 0, rooms: 0, users: 0, events: 0, points: 0 }
 
 /**
  * Progress counters the streams update when the service is present (it is optional): a CLI
@@ -127,7 +132,8 @@ export class Progress extends Context.Tag("@effect-trtc/core/TrtcStream/Progress
         bisections: c.bisections + (delta.bisections ?? 0),
         rooms: c.rooms + (delta.rooms ?? 0),
         users: c.users + (delta.users ?? 0),
-        events: c.events + (delta.events ?? 0)
+        events: c.events + (delta.events ?? 0),
+        points: c.points + (delta.points ?? 0)
       })),
     reset: Ref.set(ref, zero)
   }))
@@ -217,6 +223,27 @@ export interface Event {
   readonly paramTwo: number
   /** `EventCatalogue.describe`: "Entered room successfully". */
   readonly description: string
+}
+
+/**
+ * One sample of a call's quality series (`DescribeCallDetailInfo` `Data`), with its context.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface QualityPoint {
+  readonly sdkAppId: number
+  readonly commId: string
+  readonly roomId: string
+  /** Whose series it is. */
+  readonly userId: string
+  /** The remote user whose stream is received (downstream metrics); `""` for the user's own. */
+  readonly peerId: string
+  /** The metric, e.g. `bigvCapFps`, `aLoss` (see `Models.dataTypes`). */
+  readonly dataType: string
+  /** Unix s. */
+  readonly time: number
+  readonly value: number
 }
 
 // ---------------------------------------------------------------------------
@@ -463,6 +490,96 @@ const eventsOfUser = (e: Env, call: CallRef, userId: string, period: Period | un
     return out
   })
 
+/** The identity of a quality point within a call: the same sample seen twice is one. */
+const pointKey = (p: QualityPoint): string => `${p.userId}\u0000${p.peerId}\u0000${p.dataType}\u0000${p.time}`
+
+/**
+ * One page of `DescribeCallDetailInfo`: its user rows (which say when paging ends) and the
+ * series of those users, kept with the first row so the page's order survives `Paginate.pages`.
+ */
+interface QualityPage {
+  readonly user: Models.UserInformation
+  readonly data: ReadonlyArray<Models.QualityData>
+}
+
+const qualityOfWindow = (e: Env, call: CallRef, dataTypes: ReadonlyArray<string>, window: Windows.Window) =>
+  withBisection<Array<QualityPoint>, never>(
+    e,
+    window,
+    (w) =>
+      Stream.runCollect(Paginate.pages(
+        (pageNumber, pageSize) =>
+          Effect.zipRight(
+            e.add({ requests: 1 }),
+            Effect.map(
+              send(e, e.trtc.describeCallDetailInfo(new Models.DescribeCallDetailInfoRequest({
+                commId: call.commId,
+                startTime: w.start,
+                endTime: w.end,
+                sdkAppId: call.sdkAppId,
+                dataType: dataTypes,
+                pageNumber,
+                pageSize
+              }))),
+              (response) => response.userList.map((user, i): QualityPage => ({ user, data: i === 0 ? response.data : [] }))
+            )
+          ),
+        {
+          action: "DescribeCallDetailInfo",
+          // With DataType the API takes at most 6 users a page.
+          pageSize: Math.min(e.pageSize, Models.maxPageSizeWithDataType),
+          equals: (a, b) => Equal.equals(a.user, b.user),
+          onPage: () => e.add({ pages: 1 })
+        }
+      )).pipe(Effect.map((chunk) => {
+        const points: Array<QualityPoint> = []
+        for (const page of chunk) {
+          for (const series of page.data) {
+            for (const tv of series.content) {
+              points.push({
+                sdkAppId: call.sdkAppId,
+                commId: call.commId,
+                roomId: call.roomId,
+                userId: series.userId,
+                peerId: series.peerId,
+                dataType: series.dataType,
+                time: tv.time,
+                value: tv.value
+              })
+            }
+          }
+        }
+        return points
+      })),
+    // The halves share the middle second; the window's filter drops what both returned.
+    (left, right) => [...left, ...right]
+  )
+
+/**
+ * The quality points of a call, window by window (several in flight, output in window order),
+ * each once: a user on two pages (two sessions) or a sample at a shared window edge comes again.
+ */
+const qualityOfCall = (e: Env, call: CallRef, dataTypes: ReadonlyArray<string>, period: Period | undefined) =>
+  Stream.unwrap(Effect.gen(function*() {
+    const span = yield* callPeriod(e, call, period)
+    if (Option.isNone(span)) return Stream.empty
+    const range = span.value
+    // One filter per run: within a window every key, across an edge only the edge's seconds.
+    let end = range.start
+    const filter = Dedupe.windowFilter<QualityPoint>(pointKey, (p) => Dedupe.nearEdge(end, p.time * 1000))
+    return Stream.fromIterable(Windows.split(range, Windows.maxSpans.DescribeCallDetailInfo)).pipe(
+      Stream.mapEffect(
+        (w) => fatal(e, Effect.map(qualityOfWindow(e, call, dataTypes, w), (points) => ({ w, points }))),
+        { concurrency: e.concurrency }
+      ),
+      Stream.mapConcatEffect(({ points, w }) => {
+        end = w.end
+        const fresh = filter.next(points.filter((p) => p.time >= range.start && p.time <= range.end))
+        return Effect.as(e.add({ points: fresh.length }), fresh)
+      })
+    )
+  }))
+
 const toRoom = (sdkAppId: number, r: Models.RoomState): Room => ({
   sdkAppId,
   commId: r.commId,
@@ -531,6 +648,25 @@ export const userEvents = (
 ): Stream.Stream<Event, StreamError, Trtc> =>
   Stream.unwrap(Effect.map(env(options), (e) =>
     Stream.fromIterableEffect(fatal(e, eventsOfUser(e, call, typeof user === "string" ? user : user.userId, period)))))
+
+/**
+ * The quality series of a call (in `period`, default the call's whole life) for the metrics
+ * `dataTypes` (e.g. `["bigvCapFps", "aLoss"]`, or `["all"]`; see `Models.dataTypes`): one
+ * point per (user, peer, metric, second), each once. The period is cut into windows of at most
+ * 1 h (the API's limit with `DataType`) and each window's users are paged at most 6 a page;
+ * points come in window order, then page order, then as the API returns them. The user list
+ * itself is what {@link users} gives.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const callQuality = (
+  call: CallRef,
+  dataTypes: ReadonlyArray<string>,
+  period?: Period,
+  options?: Options
+): Stream.Stream<QualityPoint, StreamError, Trtc> =>
+  Stream.unwrap(Effect.map(env(options), (e) => qualityOfCall(e, call, dataTypes, period)))
 
 const eventsOfCalls = (e: Env, calls: Stream.Stream<CallRef, StreamError>, period: Period | undefined) =>
   calls.pipe(
