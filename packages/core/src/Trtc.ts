@@ -63,30 +63,7 @@ export type CommonError =
  * @since 0.1.0
  * @category errors
  */
-export type DescribeRoomInfoError =
-  | TrtcError.AuthFailure
-  | TrtcError.RequestLimitExceeded
-  | TrtcError.InvalidParameter
-  | TrtcError.InvalidParameterValue
-  | TrtcError.MissingParameter
-  | TrtcError.InternalError
-  | TrtcError.ResourceNotFound
-  | TrtcError.ResourceUnavailable
-  | TrtcError.ServiceUnavailable
-  | TrtcError.UnsupportedRegion
-  | TrtcError.UnauthorizedOperation
-  | TrtcError.ResponseSizeLimitExceeded
-  | TrtcError.InvalidAction
-  | TrtcError.NoSuchVersion
-  | TrtcError.FailedOperation
-  | TrtcError.LimitExceeded
-  | TrtcError.UnknownApiError
-  | TrtcError.TransportError
-  | TrtcError.HttpStatusError
-  | TrtcError.TimeoutError
-  | TrtcError.ResponseDecodeError
-  | TrtcError.RequestValidationError
-  | Credentials.CredentialsError
+export type DescribeRoomInfoError = CommonError
 
 /**
  * How `describeUserInfo` fails. `InvalidParameter` covers `QueryScaleOversize` (span over
@@ -96,30 +73,7 @@ export type DescribeRoomInfoError =
  * @since 0.1.0
  * @category errors
  */
-export type DescribeUserInfoError =
-  | TrtcError.AuthFailure
-  | TrtcError.RequestLimitExceeded
-  | TrtcError.InvalidParameter
-  | TrtcError.InvalidParameterValue
-  | TrtcError.MissingParameter
-  | TrtcError.InternalError
-  | TrtcError.ResourceNotFound
-  | TrtcError.ResourceUnavailable
-  | TrtcError.ServiceUnavailable
-  | TrtcError.UnsupportedRegion
-  | TrtcError.UnauthorizedOperation
-  | TrtcError.ResponseSizeLimitExceeded
-  | TrtcError.InvalidAction
-  | TrtcError.NoSuchVersion
-  | TrtcError.FailedOperation
-  | TrtcError.LimitExceeded
-  | TrtcError.UnknownApiError
-  | TrtcError.TransportError
-  | TrtcError.HttpStatusError
-  | TrtcError.TimeoutError
-  | TrtcError.ResponseDecodeError
-  | TrtcError.RequestValidationError
-  | Credentials.CredentialsError
+export type DescribeUserInfoError = CommonError
 
 /**
  * How `describeCallDetailInfo` fails. `InvalidParameter` covers `QueryScaleOversize` (over
@@ -128,30 +82,7 @@ export type DescribeUserInfoError =
  * @since 0.1.0
  * @category errors
  */
-export type DescribeCallDetailInfoError =
-  | TrtcError.AuthFailure
-  | TrtcError.RequestLimitExceeded
-  | TrtcError.InvalidParameter
-  | TrtcError.InvalidParameterValue
-  | TrtcError.MissingParameter
-  | TrtcError.InternalError
-  | TrtcError.ResourceNotFound
-  | TrtcError.ResourceUnavailable
-  | TrtcError.ServiceUnavailable
-  | TrtcError.UnsupportedRegion
-  | TrtcError.UnauthorizedOperation
-  | TrtcError.ResponseSizeLimitExceeded
-  | TrtcError.InvalidAction
-  | TrtcError.NoSuchVersion
-  | TrtcError.FailedOperation
-  | TrtcError.LimitExceeded
-  | TrtcError.UnknownApiError
-  | TrtcError.TransportError
-  | TrtcError.HttpStatusError
-  | TrtcError.TimeoutError
-  | TrtcError.ResponseDecodeError
-  | TrtcError.RequestValidationError
-  | Credentials.CredentialsError
+export type DescribeCallDetailInfoError = CommonError
 
 /**
  * How `describeUserEvent` fails. `ResponseSizeLimitExceeded` means too many events for one
@@ -160,30 +91,7 @@ export type DescribeCallDetailInfoError =
  * @since 0.1.0
  * @category errors
  */
-export type DescribeUserEventError =
-  | TrtcError.AuthFailure
-  | TrtcError.RequestLimitExceeded
-  | TrtcError.InvalidParameter
-  | TrtcError.InvalidParameterValue
-  | TrtcError.MissingParameter
-  | TrtcError.InternalError
-  | TrtcError.ResourceNotFound
-  | TrtcError.ResourceUnavailable
-  | TrtcError.ServiceUnavailable
-  | TrtcError.UnsupportedRegion
-  | TrtcError.UnauthorizedOperation
-  | TrtcError.ResponseSizeLimitExceeded
-  | TrtcError.InvalidAction
-  | TrtcError.NoSuchVersion
-  | TrtcError.FailedOperation
-  | TrtcError.LimitExceeded
-  | TrtcError.UnknownApiError
-  | TrtcError.TransportError
-  | TrtcError.HttpStatusError
-  | TrtcError.TimeoutError
-  | TrtcError.ResponseDecodeError
-  | TrtcError.RequestValidationError
-  | Credentials.CredentialsError
+export type DescribeUserEventError = CommonError
 
 /**
  * The four methods.
