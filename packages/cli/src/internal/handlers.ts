@@ -44,6 +44,19 @@ const print = <E, R>(rows: Stream.Stream<Output.Row, E, R>, globals: Globals, co
 const withApi = <A, E, R>(globals: Globals, effect: Effect.Effect<A, E, R>) =>
   Effect.provide(effect, Api.trtcLayer(globals))
 
+/**
+ * The period of a command about one call: `--start`/`--end` when given, else the call's own span
+ * when the CommId names a call we can find, else the last 24 h.
+ */
+const callSpan = (
+  flags: { readonly sdkAppId: number; readonly commId: string; readonly start: Option.Option<string>; readonly end: Option.Option<string> },
+  now: number
+) =>
+  Option.isSome(flags.start) || Option.isSome(flags.end)
+    ? period({ start: flags.start, end: flags.end }, 86400)
+    : Effect.flatMap(Source.findCall(flags.sdkAppId, flags.commId, now), (call) =>
+        Option.isSome(call) ? Effect.succeed(Source.callPeriod(call.value, now)) : period({ start: Option.none(), end: Option.none() }, 86400))
+
 /** `trtc events`: one user's events in one call. */
 export const events = (flags: GlobalFlags & {
   readonly sdkAppId: number
@@ -56,16 +69,8 @@ export const events = (flags: GlobalFlags & {
   Effect.gen(function*() {
     const globals = yield* globalsOf(flags)
     const now = yield* nowSeconds
-    const explicit = Option.isSome(flags.start) || Option.isSome(flags.end)
     const program = Effect.gen(function*() {
-      let span: Time.Period
-      if (explicit) {
-        span = yield* period({ start: flags.start, end: flags.end }, 86400)
-      } else {
-        // The call's own span when the CommId names a call we can find, else the last 24 h.
-        const call = yield* Source.findCall(flags.sdkAppId, flags.commId, now)
-        span = Option.isSome(call) ? Source.callPeriod(call.value, now) : yield* period({ start: Option.none(), end: Option.none() }, 86400)
-      }
+      const span = yield* callSpan(flags, now)
       const records = yield* Source.userEvents(
         { sdkAppId: flags.sdkAppId, commId: flags.commId, roomId: flags.roomId, userId: flags.userId },
         span
@@ -106,15 +111,8 @@ export const users = (flags: GlobalFlags & {
   Effect.gen(function*() {
     const globals = yield* globalsOf(flags)
     const now = yield* nowSeconds
-    const explicit = Option.isSome(flags.start) || Option.isSome(flags.end)
     const program = Effect.gen(function*() {
-      let span: Time.Period
-      if (explicit) {
-        span = yield* period({ start: flags.start, end: flags.end }, 86400)
-      } else {
-        const call = yield* Source.findCall(flags.sdkAppId, flags.commId, now)
-        span = Option.isSome(call) ? Source.callPeriod(call.value, now) : yield* period({ start: Option.none(), end: Option.none() }, 86400)
-      }
+      const span = yield* callSpan(flags, now)
       yield* print(Source.users(flags.sdkAppId, flags.commId, span), globals, Records.userColumns)
     })
     yield* withApi(globals, program)
