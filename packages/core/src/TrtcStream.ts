@@ -283,9 +283,9 @@ const env = (options: Options | undefined): Effect.Effect<Env, never, Trtc> =>
     }
   })
 
-/** `request`, unless the run has failed already: then that failure, without sending anything. */
+/** `request`, counted, unless the run has failed already: then that failure, without sending or counting. */
 const send = <A, R>(e: Env, request: Effect.Effect<A, StreamError, R>): Effect.Effect<A, StreamError, R> =>
-  Effect.flatMap(Deferred.poll(e.failed), Option.getOrElse(() => request))
+  Effect.flatMap(Deferred.poll(e.failed), Option.getOrElse(() => Effect.zipRight(e.add({ requests: 1 }), request)))
 
 /** A unit of work whose failure ends the run: it is recorded for {@link send} to see. */
 const fatal = <A, R>(e: Env, work: Effect.Effect<A, StreamError, R>): Effect.Effect<A, StreamError, R> =>
@@ -335,19 +335,16 @@ const roomsOfWindow = (e: Env, sdkAppId: number, window: Windows.Window, roomId:
     (w) =>
       Stream.runCollect(Paginate.pages(
         (pageNumber, pageSize) =>
-          Effect.zipRight(
-            e.add({ requests: 1 }),
-            Effect.map(
-              send(e, e.trtc.describeRoomInfo(new Models.DescribeRoomInfoRequest({
-                sdkAppId,
-                startTime: w.start,
-                endTime: w.end,
-                ...(roomId === undefined ? {} : { roomId }),
-                pageNumber,
-                pageSize
-              }))),
-              (response) => response.roomList
-            )
+          Effect.map(
+            send(e, e.trtc.describeRoomInfo(new Models.DescribeRoomInfoRequest({
+              sdkAppId,
+              startTime: w.start,
+              endTime: w.end,
+              ...(roomId === undefined ? {} : { roomId }),
+              pageNumber,
+              pageSize
+            }))),
+            (response) => response.roomList
           ),
         { action: "DescribeRoomInfo", pageSize: e.pageSize, onPage: () => e.add({ pages: 1 }) }
       )).pipe(Effect.map((chunk) => Array.from(chunk))),
@@ -389,19 +386,16 @@ const usersOfCall = (e: Env, call: CallRef, period: Period | undefined): Effect.
         (w) =>
           Stream.runCollect(Paginate.pages(
             (pageNumber, pageSize) =>
-              Effect.zipRight(
-                e.add({ requests: 1 }),
-                Effect.map(
-                  send(e, e.trtc.describeUserInfo(new Models.DescribeUserInfoRequest({
-                    commId: call.commId,
-                    startTime: w.start,
-                    endTime: w.end,
-                    sdkAppId: call.sdkAppId,
-                    pageNumber,
-                    pageSize
-                  }))),
-                  (response) => response.userList
-                )
+              Effect.map(
+                send(e, e.trtc.describeUserInfo(new Models.DescribeUserInfoRequest({
+                  commId: call.commId,
+                  startTime: w.start,
+                  endTime: w.end,
+                  sdkAppId: call.sdkAppId,
+                  pageNumber,
+                  pageSize
+                }))),
+                (response) => response.userList
               ),
             { action: "DescribeUserInfo", pageSize: e.pageSize, onPage: () => e.add({ pages: 1 }) }
           )).pipe(Effect.map((chunk): Array<Models.UserInformation> => Array.from(chunk))),
@@ -441,19 +435,16 @@ const eventsOfUser = (e: Env, call: CallRef, userId: string, period: Period | un
         e,
         window,
         (w) =>
-          Effect.zipRight(
-            e.add({ requests: 1 }),
-            send(
-              e,
-              e.trtc.describeUserEvent(new Models.DescribeUserEventRequest({
-                commId: call.commId,
-                startTime: w.start,
-                endTime: w.end,
-                userId,
-                roomId: call.roomId,
-                sdkAppId: call.sdkAppId
-              }))
-            )
+          send(
+            e,
+            e.trtc.describeUserEvent(new Models.DescribeUserEventRequest({
+              commId: call.commId,
+              startTime: w.start,
+              endTime: w.end,
+              userId,
+              roomId: call.roomId,
+              sdkAppId: call.sdkAppId
+            }))
           ).pipe(
             Effect.tap(() => e.add({ pages: 1 })),
             Effect.map((response) => {
@@ -509,20 +500,17 @@ const qualityOfWindow = (e: Env, call: CallRef, dataTypes: ReadonlyArray<string>
     (w) =>
       Stream.runCollect(Paginate.pages(
         (pageNumber, pageSize) =>
-          Effect.zipRight(
-            e.add({ requests: 1 }),
-            Effect.map(
-              send(e, e.trtc.describeCallDetailInfo(new Models.DescribeCallDetailInfoRequest({
-                commId: call.commId,
-                startTime: w.start,
-                endTime: w.end,
-                sdkAppId: call.sdkAppId,
-                dataType: dataTypes,
-                pageNumber,
-                pageSize
-              }))),
-              (response) => response.userList.map((user, i): QualityPage => ({ user, data: i === 0 ? response.data : [] }))
-            )
+          Effect.map(
+            send(e, e.trtc.describeCallDetailInfo(new Models.DescribeCallDetailInfoRequest({
+              commId: call.commId,
+              startTime: w.start,
+              endTime: w.end,
+              sdkAppId: call.sdkAppId,
+              dataType: dataTypes,
+              pageNumber,
+              pageSize
+            }))),
+            (response) => response.userList.map((user, i): QualityPage => ({ user, data: i === 0 ? response.data : [] }))
           ),
         {
           action: "DescribeCallDetailInfo",
