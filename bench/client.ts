@@ -16,51 +16,21 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Models from "@effect-trtc/core/Models"
 import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
 import * as Trtc from "@effect-trtc/core/Trtc"
-import type * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
 import * as Credentials from "@effect-trtc/signer/Credentials"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import { spawn } from "node:child_process"
 import { appendFileSync, existsSync, writeFileSync } from "node:fs"
 import * as Http from "node:http"
 import * as Os from "node:os"
 import { performance } from "node:perf_hooks"
-import { fileURLToPath } from "node:url"
 import { CommonClient } from "tencentcloud-sdk-nodejs-common"
-
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback
-}
-
-// Child: serve until stdin closes, print the port and the data set's busiest call.
-if (process.argv[2] === "serve") {
-  await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
-    const emulator = yield* Emulator.make({ seed: 2026, rps: 0, logLimit: 1000 })
-    const app = emulator.dataSet.apps[0]!
-    const room = [...app.rooms].sort((a, b) => b.sessions.length - a.sessions.length)[0]!
-    process.stdout.write(`${JSON.stringify({ port: emulator.port, sdkAppId: app.sdkAppId, room })}\n`)
-    yield* Effect.async<void>((resume) => {
-      process.stdin.on("close", () => resume(Effect.void))
-      process.stdin.resume()
-    })
-  })))
-  process.exit(0)
-}
+import { fileURLToPath } from "node:url"
+import { arg, startBusyCallEmulator } from "./busyCallEmulator.js"
 
 const total = arg("requests", 3000)
-const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "serve"], { stdio: ["pipe", "pipe", "inherit"] })
-const { port, sdkAppId, room } = await new Promise<{ port: number; sdkAppId: number; room: DataSet.Room }>((resolve, reject) => {
-  let text = ""
-  child.stdout.on("data", (chunk: Buffer) => {
-    text += chunk.toString("utf8")
-    const line = text.indexOf("\n")
-    if (line >= 0) resolve(JSON.parse(text.slice(0, line)))
-  })
-  child.on("exit", (code) => reject(new Error(`emulator exited with ${code}`)))
-})
+const { port, sdkAppId, room, stop } = await startBusyCallEmulator()
 
 const userId = room.sessions[0]!.userId
 const start = room.createTime
@@ -183,7 +153,7 @@ for (const concurrency of [1, 16]) {
 await lean.runtime.dispose()
 await undici.runtime.dispose()
 agent.destroy()
-child.stdin.end()
+stop()
 
 if (process.argv.includes("--write")) {
   const file = fileURLToPath(new URL("./results/client.md", import.meta.url))

@@ -12,50 +12,19 @@
  * `--write` appends a row to bench/results/emulator.md.
  */
 import * as Emulator from "@effect-trtc/emulator/Emulator"
-import type * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Tc3 from "@effect-trtc/signer/Tc3"
 import autocannon from "autocannon"
-import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { spawn } from "node:child_process"
 import { existsSync, writeFileSync } from "node:fs"
 import * as Os from "node:os"
-import { fileURLToPath } from "node:url"
 import { addRow } from "./emulator-results.js"
-
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback
-}
-
-// Child: serve until stdin closes, print the port and the data set's busiest call.
-if (process.argv[2] === "serve") {
-  await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-    const emulator = yield* Emulator.make({ seed: 2026, rps: 0, logLimit: 1000 })
-    const app = emulator.dataSet.apps[0]!
-    const room = [...app.rooms].sort((a, b) => b.sessions.length - a.sessions.length)[0]!
-    process.stdout.write(`${JSON.stringify({ port: emulator.port, sdkAppId: app.sdkAppId, room })}\n`)
-    yield* Effect.async<void>((resume) => {
-      process.stdin.on("close", () => resume(Effect.void))
-      process.stdin.resume()
-    })
-  })))
-  process.exit(0)
-}
+import { fileURLToPath } from "node:url"
+import { arg, startBusyCallEmulator } from "./busyCallEmulator.js"
 
 const duration = arg("duration", 10)
 const connections = arg("connections", 32)
 const nodeSdk = process.argv.includes("--node-sdk")
-const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "serve"], { stdio: ["pipe", "pipe", "inherit"] })
-const ready = await new Promise<{ port: number; sdkAppId: number; room: DataSet.Room }>((resolve, reject) => {
-  let text = ""
-  child.stdout.on("data", (chunk: Buffer) => {
-    text += chunk.toString("utf8")
-    const line = text.indexOf("\n")
-    if (line >= 0) resolve(JSON.parse(text.slice(0, line)))
-  })
-  child.on("exit", (code) => reject(new Error(`emulator exited with ${code}`)))
-})
+const ready = await startBusyCallEmulator()
 
 const { port, sdkAppId, room } = ready
 const timestamp = Math.floor(Date.now() / 1000)
@@ -105,7 +74,7 @@ for (const request of requests) {
 }
 
 const result = await autocannon({ url: `http://${host}`, connections, pipelining: 1, duration, requests })
-child.stdin.end()
+ready.stop()
 
 const rps = Math.round(result.requests.average)
 const line = `| ${new Date().toISOString().slice(0, 16)}Z | ${rps.toLocaleString("en-US")} | ${result.latency.p50} ms | ${result.latency.p99} ms | ${result["2xx"].toLocaleString("en-US")} | ${result.errors + result.timeouts + result.non2xx} | ${connections} conn, ${duration} s, 4 actions round-robin${nodeSdk ? ", X-TC-RequestClient SDK_NODEJS (bare host tried first)" : ""} | ${process.version}, ${Os.cpus().length} cores, load ${Os.loadavg()[0]!.toFixed(1)} |`
