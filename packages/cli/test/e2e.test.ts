@@ -1,6 +1,6 @@
 // End to end: the built `trtc` bin as a real process against a real emulator over HTTP.
 import * as EventCatalogue from "@effect-trtc/core/EventCatalogue"
-import * as DataSet from "@effect-trtc/emulator/DataSet"
+import type * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
 import { assert, describe, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -8,29 +8,21 @@ import * as Output from "../src/Output.js"
 import * as Records from "../src/Records.js"
 import {
   credentialEnv,
+  e2eDataSet,
+  emulatorFor,
+  fast,
   keyOf,
   ndjson,
   run,
-  sdkAppId,
-  secretId,
-  secretKey,
-  token
+  sdkAppId
 } from "./helpers.js"
 
-const now = Math.floor(Date.now() / 1000)
-// Calls spread over the 7 days before an hour ago: all well inside the 14-day retention.
-const dataSet = DataSet.generate({ seed: 7, anchor: now - 3600, roomsPerApp: 6, retentionDays: 7 })
+const dataSet = e2eDataSet()
 const rooms = dataSet.apps[0].rooms
 const sessionsOf = (room: DataSet.Room) => room.sessions
 const richRoom = [...rooms].sort((a, b) => b.sessions.length - a.sessions.length)[0]
 
-const EmulatorLive = Emulator.layer({
-  dataSet,
-  rps: 0,
-  credentials: [{ secretId, secretKey, token }]
-})
-
-const fast = ["--rps", "1000", "--concurrency", "4"]
+const EmulatorLive = emulatorFor(dataSet)
 
 layer(EmulatorLive)("trtc against the emulator", (it) => {
   // Read-only requests, each its own process: run them side by side.

@@ -1,6 +1,6 @@
 // End to end: `trtc export` (stdout, --out under faults, --resume after SIGINT), `trtc demo` and
 // `trtc emulator`, as real processes against a real emulator over HTTP.
-import * as DataSet from "@effect-trtc/emulator/DataSet"
+import type * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
 import { assert, describe, it, layer } from "@effect/vitest"
 import * as Clock from "effect/Clock"
@@ -11,6 +11,9 @@ import * as Output from "../src/Output.js"
 import * as Records from "../src/Records.js"
 import {
   credentialEnv,
+  e2eDataSet,
+  emulatorFor,
+  fast,
   expectedEventKeys,
   keyOf,
   ndjson,
@@ -23,18 +26,10 @@ import {
   token
 } from "./helpers.js"
 
-const now = Math.floor(Date.now() / 1000)
-// Calls spread over the 7 days before an hour ago: all well inside the 14-day retention.
-const dataSet = DataSet.generate({ seed: 7, anchor: now - 3600, roomsPerApp: 6, retentionDays: 7 })
+const dataSet = e2eDataSet()
 const expected = expectedEventKeys(dataSet, sdkAppId)
 
-const EmulatorLive = Emulator.layer({
-  dataSet,
-  rps: 0,
-  credentials: [{ secretId, secretKey, token }]
-})
-
-const fast = ["--rps", "1000", "--concurrency", "4"]
+const EmulatorLive = emulatorFor(dataSet)
 
 layer(EmulatorLive)("trtc against the emulator", (it) => {
   // Every test is its own process (and the fault test its own emulator): run them side by side.

@@ -1,5 +1,6 @@
 // Spawning the built `trtc` bin as a real process, against an emulator running in the test.
-import type * as DataSet from "@effect-trtc/emulator/DataSet"
+import * as DataSet from "@effect-trtc/emulator/DataSet"
+import * as Emulator from "@effect-trtc/emulator/Emulator"
 import * as Effect from "effect/Effect"
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
@@ -94,3 +95,14 @@ export const expectedEventKeys = (dataSet: DataSet.DataSet, app: number): Array<
 
 export const ndjson = (text: string): Array<Record<string, unknown>> =>
   text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>)
+
+/** The end-to-end data set: calls spread over the 7 days before an hour ago, well inside the 14-day retention. */
+export const e2eDataSet = (): DataSet.DataSet =>
+  DataSet.generate({ seed: 7, anchor: Math.floor(Date.now() / 1000) - 3600, roomsPerApp: 6, retentionDays: 7 })
+
+/** An emulator serving `dataSet` with no rate limit, to the test credentials. */
+export const emulatorFor = (dataSet: DataSet.DataSet) =>
+  Emulator.layer({ dataSet, rps: 0, credentials: [{ secretId, secretKey, token }] })
+
+/** Flags that keep a CLI run quick against an unlimited emulator. */
+export const fast: ReadonlyArray<string> = ["--rps", "1000", "--concurrency", "4"]
