@@ -41,7 +41,7 @@ export class EndpointError extends Schema.TaggedError<EndpointError>()("Endpoint
   fix: Schema.String
 }) {
   override get message(): string {
-    return `endpoint ${this.endpoint}: ${this.problem} (${this.fix})`
+    return `endpoint: ${this.problem} (${this.fix})`
   }
 }
 
@@ -204,19 +204,19 @@ export const resolveEndpoint = (endpoint: string = Models.defaultEndpoint): Eith
   try {
     url = new URL(withScheme)
   } catch {
-    return Either.left(new EndpointError({ endpoint, problem: "is not a host or URL", fix: `use a host such as ${Models.defaultEndpoint} or a URL such as https://${Models.internationalEndpoint}` }))
+    return Either.left(new EndpointError({ endpoint, problem: `${JSON.stringify(endpoint)} is not a host or URL`, fix: `use a host such as ${Models.defaultEndpoint} or a URL such as https://${Models.internationalEndpoint}` }))
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return Either.left(new EndpointError({ endpoint, problem: `uses ${url.protocol} which is not HTTP`, fix: "use https:// (or http:// to a loopback emulator)" }))
+    return Either.left(new EndpointError({ endpoint, problem: `${JSON.stringify(endpoint)} uses ${url.protocol} which is not HTTP`, fix: "use https:// (or http:// to a loopback emulator)" }))
   }
   if (url.protocol === "http:" && !isLoopback(url.hostname)) {
-    return Either.left(new EndpointError({ endpoint, problem: "is plain http:// to a host that is not loopback, which would send signed requests in clear text", fix: "use https://, or http:// only to 127.0.0.1, [::1] or localhost" }))
+    return Either.left(new EndpointError({ endpoint, problem: `plain http to ${url.hostname}, which is not loopback, would send signed requests in clear text`, fix: "use https://, or http:// only to 127.0.0.1, [::1] or localhost" }))
   }
   if ((url.pathname !== "/" && url.pathname !== "") || url.search !== "" || url.hash !== "") {
-    return Either.left(new EndpointError({ endpoint, problem: "has a path, query or fragment; API 3.0 always posts to /", fix: "give only the scheme, host and port" }))
+    return Either.left(new EndpointError({ endpoint, problem: `${JSON.stringify(endpoint)} has a path, query or fragment; API 3.0 always posts to /`, fix: "give only the scheme, host and port" }))
   }
   if (url.username !== "" || url.password !== "") {
-    return Either.left(new EndpointError({ endpoint, problem: "carries user info", fix: "give only the scheme, host and port" }))
+    return Either.left(new EndpointError({ endpoint, problem: `${JSON.stringify(endpoint)} carries user info`, fix: "give only the scheme, host and port" }))
   }
   return Either.right(new URL(`${url.protocol}//${url.host}/`))
 }

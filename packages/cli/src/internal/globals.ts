@@ -1,3 +1,4 @@
+import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
@@ -89,37 +90,15 @@ export interface GlobalFlags {
   readonly verbose: boolean
 }
 
-const loopbackHosts = new Set(["localhost", "127.0.0.1", "::1", "[::1]"])
-
-/** True for a host that never leaves the machine (plain http is allowed only there). */
-export const isLoopback = (hostname: string): boolean =>
-  loopbackHosts.has(hostname.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(hostname)
-
-/** Checks an endpoint: a URL (https, or http to loopback) or a bare host name. */
-export const checkEndpoint = (endpoint: string): Either.Either<string, UsageError> => {
-  const text = endpoint.trim()
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`
-  let url: URL
-  try {
-    url = new URL(withScheme)
-  } catch {
-    return Either.left(new UsageError({ problem: `--endpoint: ${JSON.stringify(endpoint)} is not a URL` }))
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return Either.left(
-      new UsageError({ problem: `--endpoint: unsupported scheme ${url.protocol} in ${JSON.stringify(endpoint)}`, fix: "use https://" })
-    )
-  }
-  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
-    return Either.left(
-      new UsageError({
-        problem: `--endpoint: plain http to ${url.hostname} would send signed requests unencrypted`,
-        fix: "use https://, or http:// only to 127.0.0.1/localhost"
-      })
-    )
-  }
-  return Either.right(url.toString().replace(/\/$/, ""))
-}
+/**
+ * Checks an endpoint (a URL, or a bare host name taken as https) with the client's own rule:
+ * https anywhere, plain http only to loopback.
+ */
+export const checkEndpoint = (endpoint: string): Either.Either<string, UsageError> =>
+  Either.mapBoth(TencentCloudClient.resolveEndpoint(endpoint), {
+    onLeft: (error) => new UsageError({ problem: `--endpoint: ${error.problem}`, fix: error.fix }),
+    onRight: (url) => url.toString().replace(/\/$/, "")
+  })
 
 /** Resolves the global flags against the environment. */
 export const resolveGlobals = (
