@@ -159,7 +159,7 @@ describe("fast response decoding and request encoding", () => {
       const actual = fast(mutated)
       if (actual === FastDecode.miss) return
       const expected = slow(mutated)
-      assert.isTrue(Either.isRight(expected), `fast path encoded what the Schema refuses: ${String(mutations)}`)
+      assert.isTrue(Either.isRight(expected), `fast path encoded what the Schema refuses: ${fc.stringify(mutations)}`)
       assert.strictEqual(JSON.stringify(actual), JSON.stringify(Either.getOrThrow(expected)))
     })
   }
