@@ -1,5 +1,4 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as EventCatalogue from "@effect-trtc/core/EventCatalogue"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as fc from "effect/FastCheck"
@@ -177,17 +176,6 @@ describe("DataSet.generate", () => {
         net.forEach((p, i) => {
           if (p === 0 && i > 0 && i + 1 < net.length) assert.strictEqual(net[i + 1], net[i - 1], `${where}: network ${net.join(",")}`)
         })
-      }
-    }
-  })
-
-  it("uses only events the core catalogue can name", () => {
-    for (const { room } of allRooms(multi)) {
-      for (const session of room.sessions) {
-        for (const e of session.events) {
-          const text = EventCatalogue.describe(e.eventId, e.paramOne, e.paramTwo)
-          assert.notInclude(text, "Unknown", `${e.eventId} ${e.paramOne} ${e.paramTwo}`)
-        }
       }
     }
   })

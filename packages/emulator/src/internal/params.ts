@@ -5,7 +5,6 @@
  *
  * @internal
  */
-import * as Models from "@effect-trtc/core/Models"
 import { ApiFailure, apiFailure } from "./apiError.js"
 
 /** Parameters as received. */
@@ -105,8 +104,30 @@ export interface UserEventQuery {
   readonly roomId: string
 }
 
-/** Every metric `DataType` may name (`all` expands to these): the wire model's list. */
-export const metrics: ReadonlyArray<string> = Models.dataTypes.filter((type) => type !== "all")
+/**
+ * Every metric `DataType` may name (`all` expands to these), from reference §4. The emulator keeps
+ * its own copy of the wire facts on purpose: it is the independent check of the client, and
+ * core's test `EmulatorWire.test.ts` compares the two.
+ */
+export const metrics: ReadonlyArray<string> = [
+  "appCpu",
+  "sysCpu",
+  "aBit",
+  "aBlock",
+  "bigvBit",
+  "bigvCapFps",
+  "bigvEncFps",
+  "bigvDecFps",
+  "bigvBlock",
+  "aLoss",
+  "bigvLoss",
+  "bigvWidth",
+  "bigvHeight",
+  "aCapEnergy",
+  "aPlayEnergy",
+  "rtt",
+  "bigvRecFps"
+]
 
 const metricSet = new Set(metrics)
 
