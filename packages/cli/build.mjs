@@ -28,6 +28,8 @@ try {
     outExtension: { ".js": ".mjs" },
     chunkNames: "lib/[name]-[hash]",
     bundle: true,
+    // Workspace packages are bundled from their TypeScript sources (no build of them needed).
+    conditions: ["@effect-trtc/source"],
     platform: "node",
     format: "esm",
     target: "node20",

@@ -1,6 +1,8 @@
 import { defineProject } from "vitest/config"
+import { workspaceSource } from "../../vitest.shared.js"
 
 export default defineProject({
+  ...workspaceSource,
   test: {
     name: "reliability",
     include: ["test/**/*.test.ts"],

@@ -232,14 +232,16 @@ export const dataTypes = [
 // field helpers
 // ---------------------------------------------------------------------------
 
-const field = <S extends Schema.Schema.All>(key: string, schema: S) =>
+// The wire key is a literal type parameter: with `key: string` the Encoded side of every class
+// became an index signature, and the emitted .d.ts did not typecheck (TS2411) for users.
+const field = <const K extends string, S extends Schema.Schema.All>(key: K, schema: S) =>
   Schema.propertySignature(schema).pipe(Schema.fromKey(key))
 
-const optionalField = <S extends Schema.Schema.All>(key: string, schema: S) =>
+const optionalField = <const K extends string, S extends Schema.Schema.All>(key: K, schema: S) =>
   Schema.optional(schema).pipe(Schema.fromKey(key))
 
 // The docs say list keys "may be null"; a missing or null list is an empty one.
-const listField = <S extends Schema.Schema.Any>(key: string, schema: S) =>
+const listField = <const K extends string, S extends Schema.Schema.Any>(key: K, schema: S) =>
   Schema.optionalWith(Schema.Array(schema), { nullable: true, default: () => [] }).pipe(Schema.fromKey(key))
 
 /**

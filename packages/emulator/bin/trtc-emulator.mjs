@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript entry point directly (the workspace has no build step).
-import { register } from "tsx/esm/api"
-
-register()
-await import("../src/bin.ts")
+// The emulator's command: the built entry point (`pnpm build` in the workspace writes dist/).
+await import("../dist/src/bin.js")
