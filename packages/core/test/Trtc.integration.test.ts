@@ -239,7 +239,7 @@ describe("Trtc against the emulator", () => {
         assert.match(headers["user-agent"]!, /^effect-trtc\/\d/)
         assert.strictEqual(headers["content-type"], "application/json")
       }
-    }), 15_000)
+    }))
 
   it.scopedLive("the client's limiter keeps bursts within a strict sliding-window server", () =>
     Effect.gen(function*() {
@@ -250,7 +250,7 @@ describe("Trtc against the emulator", () => {
       const log = yield* emulator.requests
       assert.strictEqual(log.length, 11)
       assert.isTrue(log.every((e) => e.code === undefined))
-    }), 15_000)
+    }))
 
   it.scopedLive("a clock 10 minutes off is corrected from the server's Date once", () =>
     Effect.gen(function*() {
@@ -268,7 +268,7 @@ describe("Trtc against the emulator", () => {
       assert.isTrue(stamps.slice(1).every((s) => Math.abs(s - now) <= 5), JSON.stringify({ now, stamps }))
       // One refusal, then the corrected attempt, then the next call signed right the first time.
       assert.deepStrictEqual(log.map((e) => e.code), ["AuthFailure.SignatureExpire", undefined, undefined])
-    }), 15_000)
+    }))
 
   it.scopedLive("every error family injected by the emulator decodes to its tag, code and RequestId", () =>
     Effect.gen(function*() {
@@ -372,5 +372,5 @@ describe("Trtc against the emulator", () => {
             if (error._tag === "TimeoutError") assert.strictEqual(error.timeoutMillis, 300)
             assert.strictEqual(sent.length, 3, `${tag}: three attempts`)
           })), options, { sent, http })
-    }), 20_000)
+    }))
 })
