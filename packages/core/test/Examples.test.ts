@@ -1,9 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Emulator from "@effect-trtc/emulator/Emulator"
 import * as Effect from "effect/Effect"
 import * as EventCatalogue from "../src/EventCatalogue.js"
 import type * as TrtcStream from "../src/TrtcStream.js"
 import { examplesData, type FailuresPerRoomHour, load, type WhyJoinFailed } from "./examples.js"
-import { pinnedEmulator, pinnedNow } from "./pinnedTime.js"
+import { atPinnedNow, pinnedNow, pinnedOptions } from "./pinnedTime.js"
 
 // The examples ask about "the last 3 days"; here that is the 3 days before the pinned now.
 const lastDays = (days: number) => ({ start: pinnedNow - days * 86_400, end: pinnedNow })
@@ -48,12 +49,12 @@ describe("examples", () => {
   it.scopedLive("why-join-failed: the embedded service explains a failed join from the call's events", () =>
     Effect.gen(function*() {
       const example = yield* load<WhyJoinFailed>("why-join-failed")
-      const { emulator, run } = yield* pinnedEmulator(examplesData, { rps: 0 })
+      const emulator = yield* Emulator.make(pinnedOptions({ ...examplesData, rps: 0 }))
       const period = lastDays(3)
       const query = example.pickFailedJoin(emulator.dataSet, period)
       assert.isDefined(query, "the pinned data set has a failed join in the period")
       if (query === undefined) return
-      const diagnoses = yield* run(Effect.flatMap(example.JoinDiagnostics, (d) => d.explain({ ...query, period })).pipe(
+      const diagnoses = yield* atPinnedNow(Effect.flatMap(example.JoinDiagnostics, (d) => d.explain({ ...query, period })).pipe(
         Effect.provide(example.JoinDiagnostics.layer),
         Effect.provide(example.emulatorTrtc(emulator))
       ))
@@ -75,9 +76,9 @@ describe("examples", () => {
   it.scopedLive("failures-per-room-hour: composed counts equal the data set's and render as CSV", () =>
     Effect.gen(function*() {
       const example = yield* load<FailuresPerRoomHour>("failures-per-room-hour")
-      const { emulator, run } = yield* pinnedEmulator(examplesData, { rps: 0 })
+      const emulator = yield* Emulator.make(pinnedOptions({ ...examplesData, rps: 0 }))
       const period = lastDays(3)
-      const rows = yield* run(example.countFailures(emulator.dataSet.apps[0].sdkAppId, period).pipe(Effect.provide(example.emulatorTrtc(emulator))))
+      const rows = yield* atPinnedNow(example.countFailures(emulator.dataSet.apps[0].sdkAppId, period).pipe(Effect.provide(example.emulatorTrtc(emulator))))
       const now = Math.floor((yield* emulator.now) / 1000)
       const expected = new Map<string, number>()
       for (const room of emulator.dataSet.apps[0].rooms) {
