@@ -2,9 +2,12 @@
  * Embedding: an application service, `JoinDiagnostics`, that answers "why did this user fail to
  * join?" from the events of their call. It depends on the `Trtc` service only; the program
  * wires `Trtc.layer` under it (against `TRTC_ENDPOINT` with the default credential chain, or an
- * in-process emulator when no endpoint is given).
+ * in-process emulator when no endpoint is given). The period is the last 3 days.
  *
  *   pnpm exec tsx examples/why-join-failed.ts [roomId userId]
+ *     an in-process emulator; without ids, a user of its data whose join failed
+ *   TRTC_ENDPOINT=... pnpm exec tsx examples/why-join-failed.ts <sdkAppId> <roomId> <userId>
+ *     that endpoint, with the default credential chain
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
@@ -32,6 +35,8 @@ export interface Diagnosis {
   readonly attempts: number
   /** Entered successfully at least once. */
   readonly joined: boolean
+  /** Attempts that ended without entering (one attempt may report several failures: 5005 then 5003). */
+  readonly failedAttempts: number
   /** What went wrong, in order ("2026-11-25T10:00:01.000Z Failed to enter room"). */
   readonly failures: ReadonlyArray<string>
   readonly verdict: string
@@ -42,11 +47,31 @@ const isFailure = (event: TrtcStream.Event) =>
   (event.eventId === 5003 && event.paramOne === 0) ||
   event.eventId === 5005
 
+const isSuccess = (event: TrtcStream.Event) => event.eventId === 5003 && event.paramOne === 1
+
+/**
+ * The join events split into attempts, each starting at a 5001 ("Start entering room"); events
+ * before the first 5001 (its start fell outside the period) make an attempt of their own.
+ */
+const attemptsOf = (join: ReadonlyArray<TrtcStream.Event>): Array<Array<TrtcStream.Event>> => {
+  const attempts: Array<Array<TrtcStream.Event>> = []
+  for (const event of join) {
+    if (event.eventId === 5001 || attempts.length === 0) attempts.push([])
+    attempts[attempts.length - 1]!.push(event)
+  }
+  return attempts
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
+
 /** Reads a diagnosis from the join events of one user in one call. Pure. */
 export const diagnose = (roomId: string, userId: string, commId: string | undefined, events: ReadonlyArray<TrtcStream.Event>): Diagnosis => {
   const join = events.filter((e) => joinEvents.has(e.eventId) && e.peerId === userId)
   const attempts = join.filter((e) => e.eventId === 5001).length
-  const joined = join.some((e) => e.eventId === 5003 && e.paramOne === 1)
+  const joined = join.some(isSuccess)
+  // An attempt failed when it reported a failure and did not enter; a 5002 hiccup before
+  // a successful 5003 is a failure event but not a failed attempt.
+  const failedAttempts = attemptsOf(join).filter((attempt) => attempt.some(isFailure) && !attempt.some(isSuccess)).length
   const failures = join.filter(isFailure).map((e) => `${new Date(e.timeMs).toISOString()} ${e.description}`)
   const verdict = commId === undefined
     ? `No call of room ${roomId} in the period.`
@@ -55,9 +80,11 @@ export const diagnose = (roomId: string, userId: string, commId: string | undefi
       : failures.length === 0
         ? (joined ? `${userId} joined at the first attempt.` : `${userId} never finished entering, without a reported failure.`)
         : joined
-          ? `${userId} joined after ${failures.length} failure(s); first: ${failures[0]}.`
-          : `${userId} never joined; last failure: ${failures[failures.length - 1]}.`
-  return { roomId, userId, commId, attempts, joined, failures, verdict }
+          ? failedAttempts === 0
+            ? `${userId} joined without a failed attempt, after ${plural(failures.length, "reported failure")}; first: ${failures[0]}.`
+            : `${userId} joined after ${plural(failedAttempts, "failed attempt")}; first failure: ${failures[0]}.`
+          : `${userId} never joined (${plural(failedAttempts, "failed attempt")}); last failure: ${failures[failures.length - 1]}.`
+  return { roomId, userId, commId, attempts, joined, failedAttempts, failures, verdict }
 }
 
 /**
@@ -102,13 +129,31 @@ export const emulatorTrtc = (emulator: Emulator.Instance): Layer.Layer<Trtc> =>
     Layer.orDie
   )
 
-/** A user of the emulator's data set whose join went wrong, in a call of the last `days`. */
-export const pickFailedJoin = (dataSet: Emulator.DataSet, sinceSeconds: number) => {
-  const rooms = dataSet.apps[0].rooms.filter((r) => r.createTime >= sinceSeconds)
-  const failed = (s: Emulator.DataSet["apps"][number]["rooms"][number]["sessions"][number]) =>
-    s.events.some((e) => e.eventId === 5003 && e.paramOne === 0)
-  const room = rooms.find((r) => r.sessions.some(failed)) ?? rooms[rooms.length - 1]
-  return { sdkAppId: dataSet.apps[0].sdkAppId, roomId: room.roomId, userId: (room.sessions.find(failed) ?? room.sessions[0]).userId }
+/** Who to ask about: an app, a room id and a user. */
+export interface JoinQuery {
+  readonly sdkAppId: number
+  readonly roomId: string
+  readonly userId: string
+}
+
+/**
+ * A user of the first app of a data set whose own join failed ("Failed to enter room") inside
+ * `period`, or `undefined` when no join failed there: never a user who did not fail, so a
+ * caller cannot be told a story about the wrong call.
+ */
+export const pickFailedJoin = (dataSet: Emulator.DataSet, period: TrtcStream.Period): JoinQuery | undefined => {
+  const app = dataSet.apps[0]
+  const from = period.start * 1000
+  const to = (period.end + 1) * 1000
+  for (const room of app.rooms) {
+    if (room.createTime > period.end || room.destroyTime < period.start) continue
+    for (const session of room.sessions) {
+      const failed = session.events.some((e) =>
+        e.peerId === session.userId && e.eventId === 5003 && e.paramOne === 0 && e.timeMs >= from && e.timeMs < to)
+      if (failed) return { sdkAppId: app.sdkAppId, roomId: room.roomId, userId: session.userId }
+    }
+  }
+  return undefined
 }
 
 const report = (query: { readonly sdkAppId: number; readonly roomId: string; readonly userId: string; readonly period: TrtcStream.Period }) =>
@@ -136,8 +181,11 @@ const main = Effect.gen(function*() {
   }
   // No endpoint: an emulator in this process, and a user of its data whose join went wrong.
   const emulator = yield* Emulator.make({ seed: 5 })
-  const picked = pickFailedJoin(emulator.dataSet, period.start)
-  const query = { ...picked, ...(args.length >= 2 ? { roomId: args[0], userId: args[1] } : {}), period }
+  const picked = args.length >= 2
+    ? { sdkAppId: emulator.dataSet.apps[0].sdkAppId, roomId: args[0]!, userId: args[1]! }
+    : pickFailedJoin(emulator.dataSet, period)
+  if (picked === undefined) return yield* Console.error("No join failed in the emulator's data in the last 3 days: pass a roomId and a userId.")
+  const query = { ...picked, period }
   return yield* report(query).pipe(Effect.provide(JoinDiagnostics.layer.pipe(Layer.provide(emulatorTrtc(emulator)))))
 }).pipe(Effect.scoped)
 

@@ -3,21 +3,17 @@ import * as Option from "effect/Option"
 import { readFileSync } from "node:fs"
 import * as EventCatalogue from "../src/EventCatalogue.js"
 
-const referencePath = process.env["TRTC_REFERENCE"] ??
-  new URL("../../../../shared/reference/tencent-api.md", import.meta.url).pathname
-const reference = readFileSync(referencePath, "utf8")
+// The reference's five event-ID tables, row for row, as a fixture the repository owns (see fixtures/README.md).
+const fixture = JSON.parse(readFileSync(new URL("fixtures/event-tables.json", import.meta.url), "utf8")) as {
+  readonly source: string
+  readonly tables: Record<string, { readonly title: string; readonly rows: ReadonlyArray<ReadonlyArray<string>> }>
+}
 
-/** The body rows of the markdown table under a `###` heading, as trimmed cells. */
-const tableRows = (prefix: string): Array<Array<string>> => {
-  const start = reference.indexOf(`\n### ${prefix}`)
-  assert.isAbove(start, -1, `section ${prefix} not found in the reference`)
-  const lines = reference.slice(start + 1).split("\n").slice(1)
-  const rows: Array<Array<string>> = []
-  for (const line of lines) {
-    if (line.startsWith("#") || line.startsWith("**")) break
-    if (/^\| -?\d/.test(line)) rows.push(line.trim().slice(1, -1).split("|").map((cell) => cell.trim()))
-  }
-  return rows
+/** The body rows of one table of the reference (by its section number), as trimmed cells. */
+const tableRows = (section: string): ReadonlyArray<ReadonlyArray<string>> => {
+  const table = fixture.tables[section]
+  assert.isDefined(table, `table ${section} not found in the fixture`)
+  return table.rows
 }
 
 const param = (cell: string): EventCatalogue.Param => /^-?\d+$/.test(cell) ? Number(cell) : cell

@@ -14,8 +14,9 @@ import * as Schema from "effect/Schema"
 import * as Models from "../src/Models.js"
 import * as TencentCloudClient from "../src/TencentCloudClient.js"
 import * as Trtc from "../src/Trtc.js"
+import { atPinnedNow, offsetSeconds, pinnedNow, pinnedOptions } from "./pinnedTime.js"
 
-const anchor = Math.floor(Date.now() / 1000)
+const anchor = pinnedNow
 const dataSet = DataSet.generate({ seed: 7, anchor, roomsPerApp: 6 })
 const app = dataSet.apps[0]!
 // Room 0 is the long call over midnight; room 1 is an ordinary finished call.
@@ -77,8 +78,8 @@ const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
 
 describe("Trtc against the emulator", () => {
   it.scopedLive.each(transports)("each method returns the emulator's data (%s)", ([, http]) =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.make({ dataSet })
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ dataSet }))
       const start = room.createTime
       yield* withTrtc(emulator, (trtc) =>
         Effect.gen(function*() {
@@ -136,11 +137,11 @@ describe("Trtc against the emulator", () => {
             expected.map((e) => `${e.timeMs}/${e.eventId}/${e.peerId}`).sort()
           )
         }), {}, { http })
-    }))
+    })))
 
   it.scopedLive("the server's error families decode to their tags with the RequestId", () =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.make({ dataSet, rps: 0 })
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ dataSet, rps: 0 }))
       const period = { SdkAppId: app.sdkAppId, StartTime: anchor - 3600, EndTime: anchor }
       const cases: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown>]> = [
         ["MissingParameter", rawCall(emulator, "DescribeRoomInfo", { SdkAppId: app.sdkAppId })],
@@ -159,21 +160,21 @@ describe("Trtc against the emulator", () => {
         assert.isDefined(logged, `${tag} has the RequestId the server logged`)
         assert.strictEqual(logged!.code, error.code)
       }
-    }))
+    })))
 
   it.scopedLive("requests are refused before sending when invalid", () =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.make({ dataSet })
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ dataSet }))
       const exit = yield* Effect.exit(withTrtc(emulator, (trtc) =>
         trtc.describeUserInfo(new Models.DescribeUserInfoRequest({ commId: room.commId, sdkAppId: app.sdkAppId, startTime: anchor - 86400, endTime: anchor }))))
       const error = failureOf(exit)
       assert.strictEqual(error._tag, "RequestValidationError")
       assert.strictEqual((yield* emulator.requests).length, 0)
-    }))
+    })))
 
   it.scopedLive("a wrong key fails fast without retries", () =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.make({ dataSet })
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ dataSet }))
       const wrongKey = Credentials.layerStatic({ secretId: Emulator.defaultCredential.secretId, secretKey: "wrongSecretKey000000000000000000" })
       const request = new Models.DescribeRoomInfoRequest({ sdkAppId: app.sdkAppId, startTime: anchor - 3600, endTime: anchor })
       const error = failureOf(yield* Effect.exit(withTrtc(emulator, (trtc) => trtc.describeRoomInfo(request), {}, { credentials: wrongKey })))
@@ -185,11 +186,11 @@ describe("Trtc against the emulator", () => {
       const notFound = failureOf(yield* Effect.exit(withTrtc(emulator, (trtc) => trtc.describeRoomInfo(request), {}, { credentials: unknownId })))
       assert.strictEqual(notFound._tag === "AuthFailure" ? notFound.code : notFound._tag, "AuthFailure.SecretIdNotFound")
       assert.strictEqual((yield* emulator.requests).length, 2)
-    }))
+    })))
 
   it.scopedLive("layerConfig reads the endpoint, region and credentials from the environment", () =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.make({ dataSet })
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ dataSet }))
       const env = ConfigProvider.fromMap(new Map([
         ["TRTC_ENDPOINT", emulator.url],
         ["TENCENTCLOUD_REGION", "ap-beijing"],
@@ -205,19 +206,19 @@ describe("Trtc against the emulator", () => {
       assert.match(response.requestId, /\S/)
       assert.strictEqual(sent[0]!["x-tc-region"], "ap-beijing")
       assert.strictEqual(sent.length, 1)
-    }))
+    })))
 
   it.scopedLive("a plain http:// endpoint that is not loopback is refused before any request", () =>
-    Effect.gen(function*() {
+    atPinnedNow(Effect.gen(function*() {
       const exit = yield* Effect.exit(Effect.provide(Trtc.Trtc, Trtc.layer({ endpoint: "http://trtc.tencentcloudapi.com" }).pipe(
         Layer.provide(Layer.merge(goodKey, NodeHttpClient.layerUndici))
       )))
       assert.strictEqual(failureOf(exit)._tag, "EndpointError")
-    }))
+    })))
 
   it.scopedLive("throttled attempts are retried, each signed afresh, and stay within the server's window", () =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.make({ dataSet, rps: 1 })
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ dataSet, rps: 1 }))
       const sent: Array<Record<string, string>> = []
       const request = new Models.DescribeRoomInfoRequest({ sdkAppId: app.sdkAppId, startTime: anchor - 3600, endTime: anchor })
       // The client's limiter off, so the server's limit is hit and the retry policy takes over.
@@ -239,23 +240,24 @@ describe("Trtc against the emulator", () => {
         assert.match(headers["user-agent"]!, /^effect-trtc\/\d/)
         assert.strictEqual(headers["content-type"], "application/json")
       }
-    }), 15_000)
+    })))
 
   it.scopedLive("the client's limiter keeps bursts within a strict sliding-window server", () =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.make({ dataSet, rps: 5 })
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ dataSet, rps: 5 }))
       const request = new Models.DescribeRoomInfoRequest({ sdkAppId: app.sdkAppId, startTime: anchor - 3600, endTime: anchor })
       yield* withTrtc(emulator, (trtc) =>
         Effect.forEach(Array.from({ length: 11 }), () => trtc.describeRoomInfo(request), { concurrency: 11, discard: true }), { rps: 5, retry: false })
       const log = yield* emulator.requests
       assert.strictEqual(log.length, 11)
       assert.isTrue(log.every((e) => e.code === undefined))
-    }), 15_000)
+    })))
 
   it.scopedLive("a clock 10 minutes off is corrected from the server's Date once", () =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.make({ dataSet })
-      yield* emulator.setClockOffset(600)
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ dataSet }))
+      // 10 minutes ahead of the pinned clock the client signs with.
+      yield* emulator.setClockOffset(offsetSeconds + 600)
       const now = Math.floor((yield* emulator.now) / 1000)
       const request = new Models.DescribeRoomInfoRequest({ sdkAppId: app.sdkAppId, startTime: now - 3600, endTime: now })
       const sent: Array<Record<string, string>> = []
@@ -268,11 +270,11 @@ describe("Trtc against the emulator", () => {
       assert.isTrue(stamps.slice(1).every((s) => Math.abs(s - now) <= 5), JSON.stringify({ now, stamps }))
       // One refusal, then the corrected attempt, then the next call signed right the first time.
       assert.deepStrictEqual(log.map((e) => e.code), ["AuthFailure.SignatureExpire", undefined, undefined])
-    }), 15_000)
+    })))
 
   it.scopedLive("every error family injected by the emulator decodes to its tag, code and RequestId", () =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.make({ dataSet, rps: 0 })
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ dataSet, rps: 0 }))
       const request = new Models.DescribeRoomInfoRequest({ sdkAppId: app.sdkAppId, startTime: anchor - 3600, endTime: anchor })
       const families: ReadonlyArray<readonly [string, string]> = [
         ["AuthFailure.UnauthorizedOperation", "AuthFailure"],
@@ -306,11 +308,11 @@ describe("Trtc against the emulator", () => {
             assert.strictEqual(api.requestId, log[log.length - 1]!.requestId)
           })), { retry: false })
       assert.strictEqual((yield* emulator.requests).length, families.length, "one request each, none retried")
-    }))
+    })))
 
   it.scopedLive.each(transports)("each fault kind is retried or surfaced as the policy says (%s)", ([, http]) =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.make({ dataSet, rps: 0 })
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ dataSet, rps: 0 }))
       const request = new Models.DescribeRoomInfoRequest({ sdkAppId: app.sdkAppId, startTime: anchor - 3600, endTime: anchor })
       const retried: ReadonlyArray<readonly [string, Emulator.Instance extends { setFaults: (rules: infer R) => unknown } ? R : never]> = [
         ["InternalError", [{ when: { nth: 1 }, effect: { apiError: "InternalError" } }]],
@@ -372,5 +374,5 @@ describe("Trtc against the emulator", () => {
             if (error._tag === "TimeoutError") assert.strictEqual(error.timeoutMillis, 300)
             assert.strictEqual(sent.length, 3, `${tag}: three attempts`)
           })), options, { sent, http })
-    }), 20_000)
+    })))
 })

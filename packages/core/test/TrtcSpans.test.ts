@@ -8,6 +8,7 @@ import * as Tracer from "effect/Tracer"
 import * as Models from "../src/Models.js"
 import * as TencentCloudClient from "../src/TencentCloudClient.js"
 import * as Trtc from "../src/Trtc.js"
+import { atPinnedNow, pinnedOptions } from "./pinnedTime.js"
 
 // A tracer that records the name and attributes of every span it is asked for.
 const recordingTracer = (names: Array<string>, attributes: Array<Map<string, unknown>>) =>
@@ -44,8 +45,8 @@ const recordingTracer = (names: Array<string>, attributes: Array<Map<string, unk
 
 describe("Trtc spans", () => {
   it.scopedLive("a call makes its span when a tracer is installed", () =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.make({ rps: 0, seed: 3 })
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ rps: 0, seed: 3 }))
       const app = emulator.dataSet.apps[0]!
       const room = app.rooms[1]!
       const layer = Trtc.layer({ endpoint: emulator.url, rps: 0, retry: false }).pipe(
@@ -68,5 +69,5 @@ describe("Trtc spans", () => {
       // Under the built-in tracer (no span made) the call answers the same.
       const untraced = yield* call
       assert.deepStrictEqual(untraced.roomList, traced.roomList)
-    }))
+    })))
 })

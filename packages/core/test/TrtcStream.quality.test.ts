@@ -10,6 +10,7 @@ import * as Stream from "effect/Stream"
 import * as Models from "../src/Models.js"
 import * as Trtc from "../src/Trtc.js"
 import * as TrtcStream from "../src/TrtcStream.js"
+import { atPinnedNow, pinnedOptions, pinnedSeconds } from "./pinnedTime.js"
 
 const key = Credentials.layerStatic({ secretId: Emulator.defaultCredential.secretId, secretKey: Emulator.defaultCredential.secretKey })
 
@@ -101,7 +102,7 @@ const callOf = (room: DataSet.Room): TrtcStream.CallRef => ({
 
 /** The finished call within retention that lasts longest (and over `minSpan`). */
 const longCall = (dataSet: DataSet.DataSet, minSpan: number) => {
-  const now = Math.floor(Date.now() / 1000)
+  const now = pinnedSeconds()
   const rooms = dataSet.apps[0]!.rooms
     .filter((r) => r.isFinished && r.destroyTime - r.createTime > minSpan && r.createTime > now - 13 * 86_400)
     .sort((a, b) => b.sessions.length - a.sessions.length || b.destroyTime - a.destroyTime)
@@ -113,8 +114,8 @@ const dataTypes = ["bigvCapFps", "aLoss"] as const
 
 describe("TrtcStream.callQuality against the emulator", () => {
   it.scopedLive("a call over 1 h: the data set's points, each once, window then page order, over several windows and pages", () =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.make({ seed: 11, roomsPerApp: 12, usersPerRoom: { min: 7, max: 9 }, rps: 0 })
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ seed: 11, roomsPerApp: 12, usersPerRoom: { min: 7, max: 9 }, rps: 0 }))
       const room = longCall(emulator.dataSet, 3 * 3_600)
       // More sessions than one page of 6 holds.
       assert.isAbove(room.sessions.length, Models.maxPageSizeWithDataType)
@@ -149,11 +150,11 @@ describe("TrtcStream.callQuality against the emulator", () => {
       // The order does not depend on concurrency.
       const sequential = yield* run(emulator, callOf(room), dataTypes, period, { concurrency: 1 })
       assert.deepStrictEqual(sequential.points, points)
-    }))
+    })))
 
   it.scopedLive("a whole call (no period) with small pages: the same points as the data set", () =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.make({ seed: 11, roomsPerApp: 40, usersPerRoom: { min: 2, max: 5 }, rps: 0 })
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ seed: 11, roomsPerApp: 40, usersPerRoom: { min: 2, max: 5 }, rps: 0 }))
       const room = longCall(emulator.dataSet, 3_600)
       const range = { start: room.createTime, end: room.destroyTime }
       const { counts, points } = yield* run(emulator, callOf(room), dataTypes, undefined, { pageSize: 2 })
@@ -161,5 +162,5 @@ describe("TrtcStream.callQuality against the emulator", () => {
       assert.strictEqual(points.length, wholeRange(emulator.dataSet, room, dataTypes, range).size)
       assert.isAtLeast(counts.windows, 2)
       assert.isTrue(points.every((p) => p.commId === room.commId && p.roomId === room.roomId && p.sdkAppId === Emulator.defaultSdkAppId))
-    }))
+    })))
 })

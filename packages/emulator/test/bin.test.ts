@@ -34,7 +34,7 @@ it.effect("trtc-emulator prints its URL, serves signed requests with the given c
     const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
     child.kill("SIGTERM")
     assert.strictEqual(await exit, 0)
-  }), 20_000)
+  }))
 
 it.effect("trtc-emulator refuses bad flags with exit code 2", () =>
   Effect.promise(async () => {
@@ -44,7 +44,7 @@ it.effect("trtc-emulator refuses bad flags with exit code 2", () =>
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)))
     assert.strictEqual(code, 2)
     assert.include(stderr, "--retention-days must be 7 or 14")
-  }), 20_000)
+  }))
 
 it.effect("trtc-emulator sizes the generated data set with the scale flags", () =>
   Effect.promise(async () => {
@@ -62,7 +62,7 @@ it.effect("trtc-emulator sizes the generated data set with the scale flags", () 
     assert.include(stderr, "SdkAppId 1400000001, 1400000002 (6 calls")
     child.kill("SIGTERM")
     assert.strictEqual(await exit, 0)
-  }), 20_000)
+  }))
 
 it.effect("trtc-emulator refuses a bad scale flag with exit code 2", () =>
   Effect.promise(async () => {
@@ -72,4 +72,4 @@ it.effect("trtc-emulator refuses a bad scale flag with exit code 2", () =>
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)))
     assert.strictEqual(code, 2)
     assert.include(stderr, "--users-per-room must be N or MIN-MAX")
-  }), 20_000)
+  }))

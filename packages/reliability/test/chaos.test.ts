@@ -3,18 +3,15 @@
 // beyond the per-attempt timeout) writes exactly the fault-free result. A non-retryable fault
 // (AuthFailure.SignatureFailure) stops the export promptly with exit 3, leaving a valid file
 // that `--resume` completes without duplicates or gaps.
-import * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
 import type * as Faults from "@effect-trtc/emulator/Faults"
 import { assert, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { credentialEnv, expectedEventKeys, keyOf, ndjsonStrict, run, sdkAppId, secretId, secretKey, tempDir, token } from "./helpers.js"
+import { chaosSeed, credentialEnv, expectedEventKeys, exportDataSet, keyOf, ndjsonStrict, run, sdkAppId, secretId, secretKey, tempDir, token } from "./helpers.js"
 
-const now = Math.floor(Date.now() / 1000)
-// Calls spread over the 7 days before an hour ago: all well inside the 14-day retention.
-const dataSet = DataSet.generate({ seed: 77, anchor: now - 3600, roomsPerApp: 16, retentionDays: 7 })
+const dataSet = exportDataSet(chaosSeed)
 const expected = expectedEventKeys(dataSet)
 
 const kinds: ReadonlyArray<Faults.FaultEffect> = [

@@ -1,6 +1,6 @@
 // Shared by the reliability tests: the suite's own `trtc` bin spawned as a real process, known
 // secrets and their encoded forms, data-set expectations.
-import type * as DataSet from "@effect-trtc/emulator/DataSet"
+import * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Effect from "effect/Effect"
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
@@ -116,3 +116,16 @@ export const ndjsonStrict = (text: string): Array<Record<string, unknown>> => {
   if (text !== "" && !text.endsWith("\n")) throw new Error(`partial last line: ${JSON.stringify(text.slice(-80))}`)
   return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>)
 }
+
+/**
+ * The data set of the export suites (chaos, interruption): 16 calls spread over the 7 days
+ * before an hour ago. The spawned `trtc` signs with the wall clock, so the emulator runs on it
+ * and the set follows it; `--since 8d` holds the whole set at any hour (`exportDataSet.test.ts`
+ * checks that over a day of anchors).
+ */
+export const exportDataSet = (seed: number, anchor: number = Math.floor(Date.now() / 1000) - 3600): DataSet.DataSet =>
+  DataSet.generate({ seed, anchor, roomsPerApp: 16, retentionDays: 7 })
+
+/** The seeds of the chaos and interruption suites' data sets. */
+export const chaosSeed = 77
+export const interruptSeed = 99

@@ -1,5 +1,6 @@
-// The vector files are copies of shared/vectors/ (computed with the official Node SDK), kept in
-// the package so a fresh clone can run them; TC3_VECTORS / V1_VECTORS point the same test at others.
+// The vector files were computed with the official Node SDK and Tencent Cloud's signature docs
+// (each vector's `source` says which) and are kept in the package, so a fresh clone runs them;
+// TC3_VECTORS / V1_VECTORS point the same test at others.
 import { describe, expect, it } from "@effect/vitest"
 import * as Redacted from "effect/Redacted"
 import { readFileSync } from "node:fs"
