@@ -7,11 +7,18 @@ import * as Emulator from "../src/Emulator.js"
 import { raw } from "./support.js"
 
 // The official Node SDK, pointed at the emulator: it signs the bare host and the service `127`.
-const client = (emulator: Emulator.Instance, options: { readonly secretKey?: string; readonly method?: "GET" | "POST" } = {}) =>
+const client = (emulator: Emulator.Instance, options: { readonly secretKey?: string; readonly method?: "GET" | "POST"; readonly contentType?: string } = {}) =>
   new CommonClient(emulator.endpoint, "2019-07-22", {
     credential: { secretId: emulator.credential.secretId, secretKey: options.secretKey ?? Redacted.value(emulator.credential.secretKey) },
     region: "ap-guangzhou",
-    profile: { httpProfile: { protocol: "http://", reqMethod: options.method ?? "POST", reqTimeout: 10 } }
+    profile: {
+      httpProfile: {
+        protocol: "http://",
+        reqMethod: options.method ?? "POST",
+        reqTimeout: 10,
+        ...(options.contentType === undefined ? {} : { headers: { "Content-Type": options.contentType } })
+      }
+    }
   })
 
 const sdkError = (promise: Promise<unknown>) =>
@@ -52,6 +59,19 @@ layer(Emulator.layer({ seed: 7 }))("official Node SDK", (it) => {
         expected.map((g) => ({ PeerId: g.peerId, Content: g.content.map((e) => ({ Type: e.type, Time: e.timeMs, EventId: e.eventId, ParamOne: e.paramOne, ParamTwo: e.paramTwo })) }))
       )
       assert.isString(events["RequestId"])
+    }))
+
+  it.effect("a mixed-case Content-Type (signed verbatim by the SDK) is accepted", () =>
+    Effect.gen(function* () {
+      const emulator = yield* Emulator.Emulator
+      const now = Math.floor((yield* emulator.now) / 1000)
+      const before = (yield* emulator.requests).length
+      for (const contentType of ["Application/JSON", "application/json; charset=UTF-8"]) {
+        const result = yield* sdkError(client(emulator, { contentType }).request("DescribeRoomInfo", { SdkAppId: 1400000001, StartTime: now - 60, EndTime: now }))
+        assert.strictEqual(result.code, "none", contentType)
+      }
+      // Both were verified and answered by the action itself.
+      assert.deepStrictEqual((yield* emulator.requests).slice(before).map((e) => [e.action, e.code]), [["DescribeRoomInfo", undefined], ["DescribeRoomInfo", undefined]])
     }))
 
   it.effect("a wrong secret key is refused with AuthFailure.SignatureFailure", () =>

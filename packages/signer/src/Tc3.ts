@@ -40,6 +40,10 @@ export interface SignInput {
   readonly host: string
   /** The raw query string after `?` (empty for POST). */
   readonly query?: string | undefined
+  /**
+   * The `Content-Type` value as sent. It is signed trimmed but with its case kept, as the
+   * official Node SDK signs it (`Application/JSON` signs as `content-type:Application/JSON`).
+   */
   readonly contentType: string
   /** Further headers to sign, by name; `content-type` and `host` are always signed. */
   readonly extraSignedHeaders?: Readonly<Record<string, string>> | undefined
@@ -129,7 +133,9 @@ export const payloadHash = (body: string | Uint8Array, unsigned = false): string
 export const credentialScope = (date: string, service: string): string => `${date}/${service}/tc3_request`
 
 /**
- * The canonical headers and the signed header list, from a name → value record.
+ * The canonical headers and the signed header list, from a name → value record. Names are
+ * lowercased and values trimmed; values are lowercased too (the API document's rule) except
+ * that of `content-type`, whose case is kept because the official Node SDK signs it verbatim.
  *
  * @since 0.1.0
  * @category signing
@@ -138,7 +144,10 @@ export const canonicalHeaders = (
   headers: Readonly<Record<string, string>>
 ): { readonly canonical: string; readonly signedHeaders: string } => {
   const entries = Object.entries(headers)
-    .map(([name, value]) => [name.trim().toLowerCase(), value.trim().toLowerCase()] as const)
+    .map(([name, value]) => {
+      const lowerName = name.trim().toLowerCase()
+      return [lowerName, lowerName === "content-type" ? value.trim() : value.trim().toLowerCase()] as const
+    })
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   return {
     canonical: entries.map(([name, value]) => `${name}:${value}\n`).join(""),
@@ -173,7 +182,7 @@ const canonicalRequestWith = (input: SignInput, hashedPayload: string): { readon
   const headers = hasExtraHeaders(input.extraSignedHeaders)
     ? canonicalHeaders(signedHeaderValues(input))
     : {
-        canonical: `content-type:${input.contentType.trim().toLowerCase()}\nhost:${input.host.trim().toLowerCase()}\n`,
+        canonical: `content-type:${input.contentType.trim()}\nhost:${input.host.trim().toLowerCase()}\n`,
         signedHeaders: "content-type;host"
       }
   const canonical = [
@@ -325,8 +334,9 @@ const nodeSdkClient = /^SDK_NODEJS_/
 /**
  * Recomputes the signature of a received request and compares it in constant time. The host
  * is tried as sent and without its port (the Node SDK signs the bare hostname: for a request
- * that says it comes from the Node SDK the bare host is tried first); the body is hashed once
- * for all tries. The service is whatever the client put in its credential scope. With
+ * that says it comes from the Node SDK the bare host is tried first). The `Content-Type` value
+ * is tried as sent (trimmed, case kept: the Node SDK) and, when that differs, lowercased (the API
+ * document's rule, which other SDKs follow). The body is hashed once for all tries. The service is whatever the client put in its credential scope. With
  * `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` the payload hash is that of the literal, as the
  * SDKs' unsigned-payload mode computes it.
  *
@@ -370,14 +380,17 @@ export const verify = (
     const bare = host.includes(":") && !host.endsWith("]") ? host.slice(0, host.lastIndexOf(":")) : undefined
     const hosts = bare === undefined ? [host] : nodeSdkClient.test(request.headers["x-tc-requestclient"] ?? "") ? [bare, host] : [host, bare]
     const hashedPayload = payloadHash(request.body, request.headers["x-tc-content-sha256"] === unsignedPayload)
+    const contentType = (request.headers["content-type"] ?? "").trim()
+    const lowerContentType = contentType.toLowerCase()
+    const contentTypes = lowerContentType === contentType ? [contentType] : [contentType, lowerContentType]
     const signedHeaders = auth.signedHeaders.join(";")
     const expected = Buffer.from(auth.signature, "hex")
-    for (const candidate of hosts) {
+    for (const candidate of hosts) for (const candidateContentType of contentTypes) {
       const computed = signWith({
         method: request.method,
         host: candidate,
         query: request.query,
-        contentType: request.headers["content-type"] ?? "",
+        contentType: candidateContentType,
         extraSignedHeaders: extra,
         body: request.body,
         service: auth.service,

@@ -3,6 +3,7 @@ import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import { sign3 } from "./sdkSign3.js"
 import * as Tc3 from "../src/Tc3.js"
 
 const lower = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -21,6 +22,11 @@ const queryArb = FastCheck.array(FastCheck.tuple(stringOf(alnum, 1, 8), stringOf
 const timestampArb = FastCheck.integer({ min: 1000, max: 4102444800 })
 const secretKeyArb = stringOf(printable, 1, 48)
 const secretIdArb = stringOf(alnum, 8, 40).map((s) => `AKID${s}`)
+// Content types in any case: the Node SDK signs the case that is sent, so it must survive.
+const contentTypeArb = FastCheck.tuple(
+  FastCheck.constantFrom("application/json", "application/json; charset=utf-8", "application/x-www-form-urlencoded"),
+  FastCheck.array(FastCheck.boolean(), { minLength: 33, maxLength: 33 })
+).map(([base, upper]) => base.split("").map((ch, i) => (upper[i] === true ? ch.toUpperCase() : ch)).join(""))
 
 interface Case {
   readonly method: "GET" | "POST"
@@ -38,7 +44,7 @@ const caseArb: FastCheck.Arbitrary<Case> = FastCheck.record({
   method: FastCheck.constantFrom("GET" as const, "POST" as const),
   host: hostArb,
   query: queryArb,
-  contentType: FastCheck.constantFrom("application/json", "application/json; charset=utf-8", "application/x-www-form-urlencoded"),
+  contentType: contentTypeArb,
   body: FastCheck.uint8Array({ minLength: 1, maxLength: 256 }),
   service: stringOf("abcdefghijklmnopqrstuvwxyz", 2, 10),
   timestamp: timestampArb,
@@ -46,18 +52,19 @@ const caseArb: FastCheck.Arbitrary<Case> = FastCheck.record({
   secretKey: secretKeyArb
 })
 
-const signCase = (c: Case) =>
-  Tc3.sign({
-    method: c.method,
-    host: c.host,
-    query: c.query,
-    contentType: c.contentType,
-    body: c.body,
-    service: c.service,
-    timestamp: c.timestamp,
-    secretId: c.secretId,
-    secretKey: Redacted.make(c.secretKey)
-  })
+const signInput = (c: Case): Tc3.SignInput => ({
+  method: c.method,
+  host: c.host,
+  query: c.query,
+  contentType: c.contentType,
+  body: c.body,
+  service: c.service,
+  timestamp: c.timestamp,
+  secretId: c.secretId,
+  secretKey: Redacted.make(c.secretKey)
+})
+
+const signCase = (c: Case) => Tc3.sign(signInput(c))
 
 const received = (c: Case, authorization: string, changes: Partial<Case> = {}): Tc3.ReceivedRequest => {
   const r = { ...c, ...changes }
@@ -77,8 +84,8 @@ const assertRejected = (result: Either.Either<Tc3.Verified, Tc3.VerificationErro
   if (Either.isLeft(result)) assert.strictEqual(result.left.reason, "SignatureFailure")
 }
 
-// Replaces one character by a different one that also differs after lowercasing (signed
-// header values are lowercased, so a case change alone is not a change to the signature).
+// Replaces one character by a different one that also differs after lowercasing (the host is
+// signed lowercased, so a case change alone is not a change to its signature).
 const mutateChar = (s: string, index: number, pick: number, alphabet: string): string => {
   const i = index % s.length
   const choices = alphabet.split("").filter((ch) => ch.toLowerCase() !== s[i]!.toLowerCase())
@@ -123,6 +130,44 @@ describe("Tc3 properties", () => {
     const choices = printable.split("").filter((ch) => ch !== c.secretKey[i])
     const otherKey = c.secretKey.slice(0, i) + choices[pick % choices.length]! + c.secretKey.slice(i + 1)
     assertRejected(verifyWith(received(c, signed.authorization), otherKey, c.timestamp))
+  })
+
+  it.prop("the signature is the official SDK's Sign.sign3, whatever the case of the content type", [caseArb], ([c]) => {
+    // sign3 signs the URL's hostname (no port; a name ending in a number would be read as an
+    // IPv4 address) and hashes a Buffer payload as it is.
+    const host = `${c.host.replace(/:\d+$/, "")}.example.com`
+    const query = c.method === "GET" ? c.query : ""
+    const ours = Tc3.sign({ ...signInput(c), host, query, body: c.method === "GET" ? "" : c.body })
+    const theirs = sign3({
+      method: c.method,
+      url: `https://${host}/${query === "" ? "" : `?${query}`}`,
+      payload: c.method === "GET" ? "" : Buffer.from(c.body),
+      timestamp: c.timestamp,
+      service: c.service,
+      secretId: c.secretId,
+      secretKey: c.secretKey,
+      headers: { "Content-Type": c.contentType }
+    })
+    assert.strictEqual(ours.authorization, theirs)
+  })
+
+  it.prop("a signature over the lowercased content type (other SDKs) verifies with the header as sent", [caseArb], ([c]) => {
+    const signed = Tc3.sign({ ...signInput(c), contentType: c.contentType.toLowerCase() })
+    const result = verifyWith(received(c, signed.authorization), c.secretKey, c.timestamp)
+    assert.deepStrictEqual(result, Either.right({ secretId: c.secretId, service: c.service, timestamp: c.timestamp }))
+  })
+
+  it.prop("a content type changed in case only is rejected when the signature kept its case", [caseArb.filter((c) => c.contentType !== c.contentType.toLowerCase()), FastCheck.nat()], ([c, index]) => {
+    const signed = signCase(c)
+    // Flip the case of one letter that is upper case: the result is neither the signed value nor
+    // its lowercase unless it was the only capital, in which case it is the lowercase — flip a
+    // lowercase letter to upper case then.
+    const capitals = [...c.contentType].flatMap((ch, i) => (ch !== ch.toLowerCase() ? [i] : []))
+    const smalls = [...c.contentType].flatMap((ch, i) => (ch !== ch.toUpperCase() ? [i] : []))
+    const flip = capitals.length > 1 || smalls.length === 0 ? capitals[index % capitals.length]! : smalls[index % smalls.length]!
+    const ch = c.contentType[flip]!
+    const contentType = c.contentType.slice(0, flip) + (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase()) + c.contentType.slice(flip + 1)
+    assertRejected(verifyWith(received(c, signed.authorization, { contentType }), c.secretKey, c.timestamp))
   })
 
   it.prop("a timestamp beyond the skew is expired", [caseArb, FastCheck.integer({ min: 301, max: 100000 }), FastCheck.boolean()], ([c, skew, ahead]) => {

@@ -1,7 +1,10 @@
-// The vector files were computed with the official Node SDK and Tencent Cloud's signature docs
-// (each vector's `source` says which) and are kept in the package, so a fresh clone runs them;
-// TC3_VECTORS / V1_VECTORS point the same test at others.
+// tc3.json and v1.json were computed with the official Node SDK and Tencent Cloud's signature
+// docs (each vector's `source` says which), kept in the package so a fresh clone can run them; TC3_VECTORS / V1_VECTORS point the
+// same test at others. tc3-content-type-case.json is generated in this package by
+// vectors/generateContentTypeCase.ts with the installed SDK's Sign.sign3.
 import { describe, expect, it } from "@effect/vitest"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { readFileSync } from "node:fs"
 import * as Tc3 from "../src/Tc3.js"
@@ -49,6 +52,66 @@ describe("TC3 vectors from the official SDK", () => {
     expect(signed.signedHeaders).toBe(v.signedHeaders)
     expect(signed.signature).toBe(v.signature)
     expect(signed.authorization).toBe(v.authorization)
+  })
+})
+
+interface ContentTypeCaseVector extends Tc3Vector {
+  /** The signature of the same request with the Content-Type value lowercased (other SDKs). */
+  readonly lowercasedSignature: string
+}
+
+const caseVectors = JSON.parse(
+  readFileSync(new URL("./vectors/tc3-content-type-case.json", import.meta.url).pathname, "utf8")
+) as ReadonlyArray<ContentTypeCaseVector>
+
+const received = (v: ContentTypeCaseVector, signature: string): Tc3.ReceivedRequest => ({
+  method: v.method,
+  query: v.query ?? "",
+  headers: {
+    authorization: v.authorization.replace(v.signature, signature),
+    "content-type": v.contentType,
+    host: v.host,
+    "x-tc-timestamp": String(v.timestamp)
+  },
+  body: v.payload
+})
+
+const verifyVector = (request: Tc3.ReceivedRequest, v: ContentTypeCaseVector) =>
+  Tc3.verify(request, {
+    lookup: (id) => (id === v.secretId ? Option.some(Redacted.make(v.secretKey)) : Option.none()),
+    nowSeconds: v.timestamp
+  })
+
+describe("TC3 mixed-case Content-Type vectors from the official SDK", () => {
+  it("has vectors whose case matters", () => {
+    expect(caseVectors.length).toBeGreaterThan(0)
+    for (const v of caseVectors) expect(v.signature).not.toBe(v.lowercasedSignature)
+  })
+  it.each(caseVectors.map((v) => [v.id, v] as const))("%s: sign keeps the case, as the SDK signs it", (_id, v) => {
+    const signed = Tc3.sign({
+      method: v.method,
+      host: v.host,
+      query: v.query,
+      contentType: v.contentType,
+      body: v.payload,
+      service: v.service,
+      timestamp: v.timestamp,
+      secretId: v.secretId,
+      secretKey: Redacted.make(v.secretKey)
+    })
+    expect(signed.signature).toBe(v.signature)
+    expect(signed.authorization).toBe(v.authorization)
+  })
+  it.each(caseVectors.map((v) => [v.id, v] as const))("%s: verify accepts the verbatim and the lowercased signature", (_id, v) => {
+    expect(Either.isRight(verifyVector(received(v, v.signature), v))).toBe(true)
+    expect(Either.isRight(verifyVector(received(v, v.lowercasedSignature), v))).toBe(true)
+    // Case is still signed: a different case than either form is not accepted.
+    const lower = v.contentType.toLowerCase()
+    const otherCase = lower.charAt(0).toUpperCase() + lower.slice(1)
+    expect([v.contentType, lower]).not.toContain(otherCase)
+    const request = received(v, v.signature)
+    const refused = verifyVector({ ...request, headers: { ...request.headers, "content-type": otherCase } }, v)
+    expect(Either.isLeft(refused) && refused.left.reason).toBe("SignatureFailure")
   })
 })
 
