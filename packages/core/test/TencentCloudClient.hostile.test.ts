@@ -8,6 +8,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Credentials from "@effect-trtc/signer/Credentials"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as Http from "node:http"
@@ -197,4 +198,34 @@ describe("paging against a server that never answers a short page", () => {
       assert.strictEqual(error.pageNumber, cap)
       assert.strictEqual(server.requests(), cap)
     }), 60_000)
+})
+
+describe("retention on a server clock ahead of ours, within the signature's tolerance", () => {
+  it.scopedLive("a start refused as too old is clamped again from the refusal's Date, once, without a warning", () =>
+    Effect.gen(function*() {
+      const skew = 200
+      const starts: Array<number> = []
+      const server = yield* serve((_, response, body) => {
+        const request = JSON.parse(body) as { StartTime: number }
+        starts.push(request.StartTime)
+        const serverNow = Math.floor(Date.now() / 1000) + skew
+        const refused = request.StartTime < serverNow - 14 * 86_400
+        response.writeHead(200, { "content-type": "application/json", date: new Date(serverNow * 1000).toUTCString() })
+        response.end(JSON.stringify({
+          Response: refused
+            ? { Error: { Code: "InvalidParameter.StartTsOversize", Message: "The start time for query exceeded the limit." }, RequestId: `r${starts.length}` }
+            : { Total: 0, RoomList: [], RequestId: `r${starts.length}` }
+        }))
+      })
+      const logs: Array<string> = []
+      const now = Math.floor(Date.now() / 1000)
+      yield* Stream.runDrain(TrtcStream.rooms(1400000001, { start: now - 14 * 86_400, end: now - 13 * 86_400 })).pipe(
+        Effect.provide(trtcLayer(server.url, TencentCloudClient.layerNodeHttpClient)),
+        Effect.provide(Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => void logs.push(String(message)))))
+      )
+      // Clamped on our clock first (refused: 140 s too old for the server), then on the server's.
+      assert.strictEqual(starts.length, 2)
+      assert.isAtLeast(starts[1] - starts[0], skew - 5)
+      assert.isFalse(logs.some((line) => line.includes("retention")), logs.join("\n"))
+    }), 30_000)
 })
