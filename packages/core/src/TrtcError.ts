@@ -564,6 +564,14 @@ const maxDetail = 500
 
 const clip = (text: string): string => text.length > maxDetail ? `${text.slice(0, maxDetail)}…` : text
 
+// The wire path of the first problem and what is wrong with it ("RoomList.0.CreateTime: Expected
+// a non-negative number, actual -5"): the tree form names the classes first and is clipped
+// before it reaches the field.
+const issueDetail = (issue: ParseResult.ParseError): string => {
+  const first = ParseResult.ArrayFormatter.formatErrorSync(issue)[0]
+  return first === undefined ? ParseResult.TreeFormatter.formatErrorSync(issue) : `${first.path.map(String).join(".")}: ${first.message}`
+}
+
 const isRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
@@ -617,7 +625,7 @@ export const decodeResponseEither = <A, I>(action: string, schema: Schema.Schema
       new ResponseDecodeError({
         action,
         requestId,
-        detail: clip(ParseResult.TreeFormatter.formatErrorSync(issue)),
+        detail: clip(issueDetail(issue)),
         kind: "UnexpectedShape"
       }))
   }
