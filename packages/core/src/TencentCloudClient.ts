@@ -367,8 +367,8 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
       error.cause instanceof NodeHttp.ResponseTimeout
         ? new TrtcError.TimeoutError({ action, timeoutMillis })
         : error.cause instanceof NodeHttp.BodyTooLarge
-        ? new TrtcError.ResponseTooLarge({ action, limitBytes: error.cause.limitBytes, declaredBytes: error.cause.declaredBytes })
-        : new TrtcError.TransportError({ action, reason: transportReason(error) })
+          ? new TrtcError.ResponseTooLarge({ action, limitBytes: error.cause.limitBytes, declaredBytes: error.cause.declaredBytes })
+          : new TrtcError.TransportError({ action, reason: transportReason(error) })
     )
 
   // The lean transport caps the body as it reads it; any other body is counted chunk by chunk

@@ -313,9 +313,9 @@ const withBisection = <A, R>(
       const again = Windows.clamp(w, { nowSeconds, retentionDays: e.retentionDays }).window
       return Option.isSome(again) && again.value.start > w.start
         ? Effect.zipRight(
-          Effect.logDebug(`Window ${w.start}..${w.end} refused as older than retention (${error._tag}); clamped again to start at ${again.value.start}`),
-          go(again.value, true)
-        )
+            Effect.logDebug(`Window ${w.start}..${w.end} refused as older than retention (${error._tag}); clamped again to start at ${again.value.start}`),
+            go(again.value, true)
+          )
         : Effect.fail(error)
     })
   const go = (w: Windows.Window, reclamped: boolean): Effect.Effect<A, StreamError, R> =>

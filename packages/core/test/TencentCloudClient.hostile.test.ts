@@ -8,6 +8,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Credentials from "@effect-trtc/signer/Credentials"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import * as Logger from "effect/Logger"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
@@ -28,7 +29,7 @@ interface Server {
 type Handler = (request: Http.IncomingMessage, response: Http.ServerResponse, body: string) => void
 
 /** A real HTTP server on 127.0.0.1 (random port) for the scope. */
-const serve = (handler: Handler): Effect.Effect<Server, never, import("effect/Scope").Scope> =>
+const serve = (handler: Handler): Effect.Effect<Server, never, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.async<{ readonly server: Http.Server; readonly count: { n: number } }>((resume) => {
       const count = { n: 0 }
