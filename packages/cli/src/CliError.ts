@@ -106,8 +106,26 @@ const str = (u: unknown): string | undefined => typeof u === "string" && u.lengt
 const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, " ").trim()
 
 /**
- * Removes every occurrence of the given secrets from a text (defence in depth: secrets are
- * `Redacted` everywhere, but an error message from a dependency could still quote one).
+ * The forms in which a secret may be quoted back: raw, URL-encoded, base64 (padded, unpadded,
+ * URL-safe) and hex in either case. A server that echoes a request's header in its error message
+ * might encode it any of these ways.
+ *
+ * @since 0.1.0
+ * @category redaction
+ */
+export const secretForms = (secret: string): ReadonlyArray<string> => {
+  const bytes = Buffer.from(secret, "utf8")
+  const base64 = bytes.toString("base64")
+  const hex = bytes.toString("hex")
+  const forms = new Set([secret, encodeURIComponent(secret), base64, base64.replace(/=+$/, ""), bytes.toString("base64url"), hex, hex.toUpperCase()])
+  // Longest first: a form that contains another is cut whole.
+  return [...forms].sort((a, b) => b.length - a.length)
+}
+
+/**
+ * Removes every occurrence of the given secrets, in each of their {@link secretForms}, from a
+ * text (defence in depth: secrets are `Redacted` everywhere, but an error message from a server
+ * or a dependency could still quote one).
  *
  * @since 0.1.0
  * @category redaction
@@ -115,7 +133,8 @@ const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, " ").trim()
 export const scrub = (text: string, secrets: ReadonlyArray<string>): string => {
   let out = text
   for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join("<redacted>")
+    if (secret.length < 4) continue
+    for (const form of secretForms(secret)) out = out.split(form).join("<redacted>")
   }
   return out
 }
@@ -161,8 +180,22 @@ export const render = (error: unknown, secrets: ReadonlyArray<string> = []): Ren
       break
     }
     case "HttpStatusError": {
-      parts.push(`${str(e.action) ?? "request"}: HTTP ${String(e.status)}`)
+      const location = str(e.location)
+      parts.push(`${str(e.action) ?? "request"}: HTTP ${String(e.status)}${
+        location === undefined ? "" : ` redirecting to ${location}, not followed (the TRTC API never redirects)`
+      }`)
       hint = "the endpoint did not answer like a Tencent Cloud API: check --endpoint"
+      break
+    }
+    case "ResponseTooLarge": {
+      const declared = typeof e.declaredBytes === "number" ? ` (Content-Length ${e.declaredBytes})` : ""
+      parts.push(`${str(e.action) ?? "request"}: response larger than the ${String(e.limitBytes)}-byte cap${declared}; not read further`)
+      hint = "no TRTC answer is that large: check --endpoint"
+      break
+    }
+    case "PaginationError": {
+      parts.push(`${str(e.action) ?? "request"}: paging stopped at page ${String(e.pageNumber)} (${str(e.reason) ?? "?"}): ${str(e.detail) ?? message}`)
+      hint = "check --endpoint, or query a shorter period"
       break
     }
     case "ResponseDecodeError": {

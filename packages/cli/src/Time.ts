@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import * as Windows from "@effect-trtc/core/Windows"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -188,15 +189,16 @@ export const resolvePeriod = (
       )
     }
     const notes: Array<string> = []
-    if (start < retentionStart + 60) {
+    // Core's margin and tolerance, so that this clamp and the streams' agree on what to warn about.
+    if (start < retentionStart + Windows.retentionMarginSeconds) {
       // `--since 14d` means "everything there is": only a start well before retention is worth a note.
-      if (start < retentionStart - 3600) {
+      if (start < retentionStart - Windows.retentionToleranceSeconds) {
         notes.push(`note: start ${iso(start)} is older than the ${options.retentionDays}-day retention; using ${
-          iso(retentionStart + 60)
+          iso(retentionStart + Windows.retentionMarginSeconds)
         }`)
       }
-      // A minute of margin so the request is still inside retention when it reaches the server.
-      start = retentionStart + 60
+      // A margin so the request is still inside retention when it reaches the server.
+      start = retentionStart + Windows.retentionMarginSeconds
     }
     return { period: { startTime: start, endTime: Math.min(end, now) > start ? Math.min(end, now) : end }, notes }
   })

@@ -256,6 +256,16 @@ const listField = <const K extends string, S extends Schema.Schema.Any>(key: K, 
 export const WireInt = Schema.Int
 
 /**
+ * A wire time (Unix seconds or milliseconds: `CreateTime`, `JoinTs`, `Time`, …): a safe integer
+ * that is not negative. A negative time is a broken server, not a moment before 1970: it is a
+ * `ResponseDecodeError` naming the field rather than a record sorted first and clamped away.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WireTime = Schema.NonNegativeInt
+
+/**
  * A wire float (`TimeValue.Value`): any finite number, never `Infinity` or `NaN`.
  *
  * @since 0.1.0
@@ -284,7 +294,7 @@ export class EventMessage extends Schema.Class<EventMessage>("EventMessage")({
   /** Video stream type: 0 non-video event, 2 big, 3 small, 7 relayed. */
   type: field("Type", WireInt),
   /** Report time, Unix milliseconds. */
-  timeMs: field("Time", WireInt),
+  timeMs: field("Time", WireTime),
   /** See `EventCatalogue`. */
   eventId: field("EventId", WireInt),
   /** First parameter (e.g. width); -1 when none. int64 on the wire. */
@@ -316,9 +326,9 @@ export class RoomState extends Schema.Class<RoomState>("RoomState")({
   commId: field("CommId", Schema.String),
   roomId: field("RoomString", Schema.String),
   /** Unix seconds. */
-  createTime: field("CreateTime", WireInt),
+  createTime: field("CreateTime", WireTime),
   /** Unix seconds. */
-  destroyTime: field("DestroyTime", WireInt),
+  destroyTime: field("DestroyTime", WireTime),
   isFinished: field("IsFinished", Schema.Boolean),
   /** The room's creator. */
   userId: field("UserId", Schema.String)
@@ -334,9 +344,9 @@ export class UserInformation extends Schema.Class<UserInformation>("UserInformat
   roomId: field("RoomStr", Schema.String),
   userId: field("UserId", Schema.String),
   /** Unix seconds. */
-  joinTs: field("JoinTs", WireInt),
+  joinTs: field("JoinTs", WireTime),
   /** Unix seconds; the current time while the user is still in the room. */
-  leaveTs: field("LeaveTs", WireInt),
+  leaveTs: field("LeaveTs", WireTime),
   deviceType: field("DeviceType", Schema.String),
   sdkVersion: field("SdkVersion", Schema.String),
   clientIp: field("ClientIp", Schema.String),
@@ -352,7 +362,7 @@ export class UserInformation extends Schema.Class<UserInformation>("UserInformat
  */
 export class TimeValue extends Schema.Class<TimeValue>("TimeValue")({
   /** Unix seconds. */
-  time: field("Time", WireInt),
+  time: field("Time", WireTime),
   value: field("Value", WireFloat)
 }) {}
 
@@ -510,7 +520,7 @@ const list = <A>(element: FastDecode.Decoder<A>) => FastDecode.orDefault(FastDec
 const total = FastDecode.orDefault(FastDecode.int, () => 0)
 const eventMessage = FastDecode.classOf(EventMessage, [
   ["type", "Type", FastDecode.int],
-  ["timeMs", "Time", FastDecode.int],
+  ["timeMs", "Time", FastDecode.time],
   ["eventId", "EventId", FastDecode.int],
   ["paramOne", "ParamOne", FastDecode.int],
   ["paramTwo", "ParamTwo", FastDecode.int]
@@ -522,23 +532,23 @@ const eventList = FastDecode.classOf(EventList, [
 const roomState = FastDecode.classOf(RoomState, [
   ["commId", "CommId", FastDecode.string],
   ["roomId", "RoomString", FastDecode.string],
-  ["createTime", "CreateTime", FastDecode.int],
-  ["destroyTime", "DestroyTime", FastDecode.int],
+  ["createTime", "CreateTime", FastDecode.time],
+  ["destroyTime", "DestroyTime", FastDecode.time],
   ["isFinished", "IsFinished", FastDecode.boolean],
   ["userId", "UserId", FastDecode.string]
 ])
 const userInformation = FastDecode.classOf(UserInformation, [
   ["roomId", "RoomStr", FastDecode.string],
   ["userId", "UserId", FastDecode.string],
-  ["joinTs", "JoinTs", FastDecode.int],
-  ["leaveTs", "LeaveTs", FastDecode.int],
+  ["joinTs", "JoinTs", FastDecode.time],
+  ["leaveTs", "LeaveTs", FastDecode.time],
   ["deviceType", "DeviceType", FastDecode.string],
   ["sdkVersion", "SdkVersion", FastDecode.string],
   ["clientIp", "ClientIp", FastDecode.string],
   ["finished", "Finished", FastDecode.boolean]
 ])
 const timeValue = FastDecode.classOf(TimeValue, [
-  ["time", "Time", FastDecode.int],
+  ["time", "Time", FastDecode.time],
   ["value", "Value", FastDecode.finite]
 ])
 const qualityData = FastDecode.classOf(QualityData, [

@@ -23,6 +23,27 @@ import * as Stream from "effect/Stream"
 export const maxPageSize = 100
 
 /**
+ * The most rows one window is paged through: 10,000. TRTC documents no total, but its query
+ * errors (`InternalError.EsQueryError`) show an Elasticsearch store, whose default result window
+ * (`index.max_result_window`, `from + size`) is 10,000 rows: 100 pages at the largest page size.
+ * A server that goes on answering full pages past it is broken (or the window needs narrowing),
+ * and paging on would never end. Inference from the error list, not a documented figure.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxRowsPerWindow = 10_000
+
+/**
+ * The page cap of a window at `pageSize` rows a page: as many pages as {@link maxRowsPerWindow}
+ * rows take (100 at the largest page size, 1,667 at the 6 users a `DataType` query allows).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxPagesFor = (pageSize: number): number => Math.ceil(maxRowsPerWindow / Math.max(1, Math.floor(pageSize)))
+
+/**
  * Paging did not end: the server answered the same full page twice, or more pages than
  * `maxPages`.
  *
@@ -51,7 +72,7 @@ export interface Options<A> {
   readonly action: string
   /** Rows per page, 1..100 (default 100). */
   readonly pageSize?: number | undefined
-  /** A guard against a server that never answers a short page (default 100,000). */
+  /** A guard against a server that never answers a short page (default {@link maxPagesFor} the page size). */
   readonly maxPages?: number | undefined
   /** How rows are compared to detect a repeated page (default `Equal.equals`). */
   readonly equals?: ((a: A, b: A) => boolean) | undefined
@@ -80,7 +101,7 @@ export const pages = <A, E, R>(
   options: Options<A>
 ): Stream.Stream<A, E | PaginationError, R> => {
   const pageSize = Math.max(1, Math.min(maxPageSize, Math.floor(options.pageSize ?? maxPageSize)))
-  const maxPages = options.maxPages ?? 100_000
+  const maxPages = options.maxPages ?? maxPagesFor(pageSize)
   const equals = options.equals ?? Equal.equals
   return Stream.paginateChunkEffect<State<A>, A, E | PaginationError, R>(
     { pageNumber: 0, previous: undefined },
@@ -91,7 +112,8 @@ export const pages = <A, E, R>(
             action: options.action,
             pageNumber: state.pageNumber,
             reason: "TooManyPages",
-            detail: `more than ${maxPages} pages of ${pageSize}; the server never answered a short page`
+            detail: `${maxPages} full pages of ${pageSize} rows and no short page: more than the ${maxRowsPerWindow} rows one window serves; ` +
+              "the server ignores paging (check the endpoint) or the window is too busy (narrow the period)"
           })
         }
         const rows = yield* fetch(state.pageNumber, pageSize)

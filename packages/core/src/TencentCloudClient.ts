@@ -7,9 +7,11 @@
  *
  * @since 0.1.0
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Credentials from "@effect-trtc/signer/Credentials"
 import * as Signing from "@effect-trtc/signer/Signing"
 import * as Clock from "effect/Clock"
@@ -18,9 +20,11 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as FastDecode from "./internal/fastDecode.js"
 import * as NodeHttp from "./internal/nodeHttpClient.js"
 import * as Timeout from "./internal/timeout.js"
@@ -76,6 +80,11 @@ export interface Options {
   readonly version?: string | undefined
   /** The product in the credential scope; default `trtc`. */
   readonly service?: string | undefined
+  /**
+   * The largest response body read, in bytes (default {@link defaultMaxResponseBytes}); a larger
+   * one fails with `ResponseTooLarge` without being read whole.
+   */
+  readonly maxResponseBytes?: number | undefined
 }
 
 /**
@@ -104,6 +113,7 @@ export type CallError =
   | TrtcError.ApiError
   | TrtcError.TransportError
   | TrtcError.HttpStatusError
+  | TrtcError.ResponseTooLarge
   | TrtcError.TimeoutError
   | TrtcError.ResponseDecodeError
   | TrtcError.RequestValidationError
@@ -123,8 +133,14 @@ export interface Service {
   readonly timeoutMillis: number
   /** One signed attempt (no retry, no rate limit). */
   readonly call: <Req, ReqI, Res, ResI>(input: CallInput<Req, ReqI, Res, ResI>) => Effect.Effect<Res, CallError>
-  /** The seconds added to the Clock when signing (0 until a clock-skew correction). */
+  /**
+   * The seconds added to the Clock when signing and clamping to retention: 0 until learned from
+   * the server's `Date` (a clock-skew correction, or an answer refusing a start as older than
+   * retention).
+   */
   readonly clockOffsetSeconds: Effect.Effect<number>
+  /** The server's "now" in Unix seconds as far as this client knows: the Clock plus the offset. */
+  readonly nowSeconds: Effect.Effect<number>
   /**
    * After `AuthFailure.SignatureExpire`: sets the clock offset from the server's `Date` of that
    * response and answers `true`, or `false` when the response had no usable `Date`.
@@ -184,6 +200,16 @@ export const defaultRegion = "ap-guangzhou"
  */
 export const defaultTimeout: Duration.Duration = Duration.seconds(30)
 
+/**
+ * The default cap on a response body: 32 MiB. The largest legitimate answers (a
+ * `DescribeUserEvent` of a long call, a `DescribeCallDetailInfo` page of six users' series) are a
+ * few MB; the cap leaves room for them and stops a broken server long before memory runs out.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxResponseBytes = 32 * 1024 * 1024
+
 const isLoopback = (hostname: string): boolean => {
   const host = hostname.toLowerCase()
   return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" ||
@@ -227,6 +253,21 @@ const parseDateSeconds = (header: string | undefined): number | undefined => {
   return Number.isFinite(millis) ? Math.floor(millis / 1000) : undefined
 }
 
+const utf8 = new TextDecoder()
+
+const concat = (parts: ReadonlyArray<Uint8Array>, length: number): Uint8Array => {
+  const out = new Uint8Array(length)
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.byteLength
+  }
+  return out
+}
+
+// A `Location` is the server's text: kept short enough for one line.
+const clipLocation = (location: string): string => location.length > 200 ? `${location.slice(0, 200)}…` : location
+
 const transportReason = (error: HttpClientError.HttpClientError): string => {
   const cause = error.cause
   const causeText = cause instanceof Error
@@ -250,7 +291,11 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
   const version = options.version ?? Models.version
   const service = options.service ?? Models.service
   const timeoutMillis = Duration.toMillis(Duration.decode(options.timeout ?? defaultTimeout))
+  const maxResponseBytes = options.maxResponseBytes ?? defaultMaxResponseBytes
   const urlText = url.toString()
+  // A fetch transport follows redirects unless told not to; `manual` hands the 3xx back as is.
+  // Whatever RequestInit the caller gave (here or where the call runs) is kept.
+  const givenRequestInit = Option.getOrUndefined(yield* Effect.serviceOption(FetchHttpClient.RequestInit))
 
   // The server `Date` (Unix seconds) of this client's recent responses that ended in
   // `AuthFailure.SignatureExpire`, by RequestId: the retry policy hands the error back for the
@@ -267,11 +312,14 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
   // 16 in flight (a third of the client's CPU, bench/results/client.md). Over any other
   // `HttpClient` it is a one-fiber timeout (internal/timeout.ts).
   const transport = yield* HttpClient.HttpClient
-  const lean = NodeHttp.isLean(transport)
-  const timedTransport = lean && Number.isFinite(timeoutMillis) ? NodeHttp.withTimeout(transport, timeoutMillis) : undefined
+  const leanTransport = NodeHttp.configure(transport, {
+    timeoutMillis: Number.isFinite(timeoutMillis) ? timeoutMillis : undefined,
+    maxBodyBytes: maxResponseBytes
+  })
+  const lean = leanTransport !== undefined
   const http = Signing.signRequests(
     // The lean transport makes no spans; the others' are turned off (the API call has its own).
-    lean ? timedTransport ?? transport : HttpClient.withTracerDisabledWhen(HttpClient.withTracerPropagation(transport, false), () => true),
+    leanTransport ?? HttpClient.withTracerDisabledWhen(HttpClient.withTracerPropagation(transport, false), () => true),
     { service, credential: credentials.get, clockOffsetSeconds: Ref.get(offset) }
   )
 
@@ -318,8 +366,43 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
     Effect.fail(
       error.cause instanceof NodeHttp.ResponseTimeout
         ? new TrtcError.TimeoutError({ action, timeoutMillis })
-        : new TrtcError.TransportError({ action, reason: transportReason(error) })
+        : error.cause instanceof NodeHttp.BodyTooLarge
+          ? new TrtcError.ResponseTooLarge({ action, limitBytes: error.cause.limitBytes, declaredBytes: error.cause.declaredBytes })
+          : new TrtcError.TransportError({ action, reason: transportReason(error) })
     )
+
+  // The lean transport caps the body as it reads it; any other body is counted chunk by chunk
+  // and dropped at the cap (never buffered whole first), after a look at `Content-Length`.
+  const bodyText = (action: string, response: HttpClientResponse.HttpClientResponse): Effect.Effect<string, HttpClientError.ResponseError | TrtcError.ResponseTooLarge> => {
+    if (lean) return response.text
+    const declared = Number(response.headers["content-length"])
+    if (declared > maxResponseBytes) {
+      return Effect.fail(new TrtcError.ResponseTooLarge({ action, limitBytes: maxResponseBytes, declaredBytes: declared }))
+    }
+    return Effect.suspend(() => {
+      const chunks: Array<Uint8Array> = []
+      let received = 0
+      return Effect.as(
+        Stream.runForEach(response.stream, (chunk) => {
+          received += chunk.byteLength
+          if (received > maxResponseBytes) return Effect.fail(new TrtcError.ResponseTooLarge({ action, limitBytes: maxResponseBytes }))
+          chunks.push(chunk)
+          return Effect.void
+        }),
+        chunks
+      ).pipe(Effect.map((parts) => utf8.decode(parts.length === 1 ? parts[0] : concat(parts, received))))
+    })
+  }
+
+  const requestInit: globalThis.RequestInit = { ...givenRequestInit, redirect: "manual" }
+  const noRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (atCall) =>
+      Effect.provideService(effect, FetchHttpClient.RequestInit, Option.isNone(atCall) ? requestInit : { ...requestInit, ...atCall.value, redirect: "manual" }))
+
+  const learnOffset = (serverDate: number | undefined) =>
+    serverDate === undefined
+      ? Effect.void
+      : Effect.flatMap(Clock.currentTimeMillis, (now) => Ref.set(offset, serverDate - Math.floor(now / 1000)))
   // The handlers of each action, made once rather than per call.
   const handlers = new Map<string, { readonly RequestError: ReturnType<typeof toTransportError>; readonly ResponseError: ReturnType<typeof toTransportError> }>()
   const transportHandlers = (action: string) => {
@@ -349,12 +432,18 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
         JSON.stringify(wire.right),
         "application/json"
       )
-      return Effect.flatMap(http.execute(request), (response) =>
-        Effect.flatMap(response.text, (text): Effect.Effect<Res, CallError> => {
+      return Effect.flatMap(lean ? http.execute(request) : noRedirects(http.execute(request)), (response) =>
+        Effect.flatMap(bodyText(action, response), (text): Effect.Effect<Res, CallError> => {
           if (response.status !== 200) {
             // A body that is cut off or not ours has no RequestId to find; the header may.
             const requestId = TrtcError.scanRequestId(text) ?? response.headers["x-tc-requestid"]
-            return Effect.fail(new TrtcError.HttpStatusError({ action, status: response.status, requestId }))
+            const location = response.status >= 300 && response.status < 400 ? response.headers["location"] : undefined
+            return Effect.fail(new TrtcError.HttpStatusError({
+              action,
+              status: response.status,
+              requestId,
+              ...(location === undefined ? {} : { location: clipLocation(location) })
+            }))
           }
           const decoded = decoderOf(action, input.responseSchema)(text)
           if (Either.isRight(decoded)) return Effect.succeed(decoded.right)
@@ -367,11 +456,16 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
             const serverDate = parseDateSeconds(response.headers["date"])
             if (serverDate !== undefined) rememberServerDate(error.requestId, serverDate)
           }
+          // A start refused as older than retention: the server's clock decides what "older"
+          // means, so its `Date` becomes this client's "now" (the streams re-clamp with it).
+          if (TrtcError.isRetentionRefusal(error)) {
+            return Effect.zipRight(learnOffset(parseDateSeconds(response.headers["date"])), Effect.fail(error))
+          }
           return Effect.fail(error)
         }))
     })
     const mapped = Effect.catchTags(attempt, transportHandlers(action))
-    return Number.isFinite(timeoutMillis) && timedTransport === undefined
+    return Number.isFinite(timeoutMillis) && !lean
       ? Timeout.timeoutFail(mapped, timeoutMillis, () => new TrtcError.TimeoutError({ action, timeoutMillis }))
       : mapped
   }
@@ -391,6 +485,7 @@ export const make = Effect.fn("TencentCloudClient.make")(function*(options: Opti
     timeoutMillis,
     call,
     clockOffsetSeconds: Ref.get(offset),
+    nowSeconds: Effect.zipWith(Clock.currentTimeMillis, Ref.get(offset), (now, skew) => Math.floor(now / 1000) + skew),
     correctClock
   })
 })

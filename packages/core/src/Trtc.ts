@@ -7,7 +7,6 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Credentials from "@effect-trtc/signer/Credentials"
-import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -50,6 +49,7 @@ export type CommonError =
   | TrtcError.UnknownApiError
   | TrtcError.TransportError
   | TrtcError.HttpStatusError
+  | TrtcError.ResponseTooLarge
   | TrtcError.TimeoutError
   | TrtcError.ResponseDecodeError
   | TrtcError.RequestValidationError
@@ -116,6 +116,11 @@ export interface Service {
   readonly describeUserEvent: (
     request: Models.DescribeUserEventRequest
   ) => Effect.Effect<Models.DescribeUserEventResponse, DescribeUserEventError>
+  /**
+   * "Now" on the server's clock, Unix seconds: the Clock corrected by the skew the client
+   * learned from the server's `Date`. Retention is the server's, so clamp to it with this.
+   */
+  readonly nowSeconds: Effect.Effect<number>
 }
 
 /**
@@ -172,10 +177,7 @@ export const make = (
 
     const validateOptions: Effect.Effect<Models.ValidateOptions> | undefined = options.retentionDays === undefined
       ? undefined
-      : Effect.map(Effect.zip(Clock.currentTimeMillis, client.clockOffsetSeconds), ([now, offset]) => ({
-          nowSeconds: Math.floor(now / 1000) + offset,
-          retentionDays: options.retentionDays
-        }))
+      : Effect.map(client.nowSeconds, (nowSeconds) => ({ nowSeconds, retentionDays: options.retentionDays }))
 
     const invoke = <Req, ReqI, Res, ResI>(
       action: Models.Action,
@@ -219,7 +221,8 @@ export const make = (
       describeRoomInfo: roomInfo,
       describeUserInfo: userInfo,
       describeCallDetailInfo: callDetailInfo,
-      describeUserEvent: userEvent
+      describeUserEvent: userEvent,
+      nowSeconds: client.nowSeconds
     })
   })
 

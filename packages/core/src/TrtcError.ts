@@ -382,11 +382,40 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
 export class HttpStatusError extends Schema.TaggedError<HttpStatusError>()("HttpStatusError", {
   action: Schema.String,
   status: Schema.Number,
-  requestId: Schema.optional(Schema.String)
+  requestId: Schema.optional(Schema.String),
+  /**
+   * The `Location` of a 3xx answer. The API never redirects, so a redirect is never followed:
+   * following it would send the signed request (and `X-TC-Token`) to whatever host it names.
+   */
+  location: Schema.optional(Schema.String)
 }) {
   override get message(): string {
     const requestId = this.requestId === undefined ? "" : `, RequestId ${this.requestId}`
-    return `${this.action}: HTTP ${this.status}${requestId}`
+    const redirect = this.location === undefined ? "" : ` redirecting to ${this.location} (not followed: the TRTC API never redirects)`
+    return `${this.action}: HTTP ${this.status}${redirect}${requestId}`
+  }
+}
+
+/**
+ * The response body was larger than the client's cap (`maxResponseBytes`): the largest real
+ * answer is a few MB, so a bigger one is a broken or hostile server, and reading it whole would
+ * only exhaust memory. The body is not read past the cap (or at all, when `Content-Length`
+ * already says so).
+ *
+ * @since 0.1.0
+ * @category client errors
+ */
+export class ResponseTooLarge extends Schema.TaggedError<ResponseTooLarge>()("ResponseTooLarge", {
+  action: Schema.String,
+  /** The cap in bytes. */
+  limitBytes: Schema.Number,
+  /** The `Content-Length` the server announced, when it announced one over the cap. */
+  declaredBytes: Schema.optional(Schema.Number)
+}) {
+  override get message(): string {
+    const declared = this.declaredBytes === undefined ? "" : ` (Content-Length ${this.declaredBytes})`
+    return `${this.action}: response body larger than the ${this.limitBytes}-byte cap${declared}; ` +
+      "no TRTC answer is that large: check the endpoint (or raise maxResponseBytes)"
   }
 }
 
@@ -449,7 +478,13 @@ export class RequestValidationError extends Schema.TaggedError<RequestValidation
  * @since 0.1.0
  * @category client errors
  */
-export type ClientError = TransportError | HttpStatusError | TimeoutError | ResponseDecodeError | RequestValidationError
+export type ClientError =
+  | TransportError
+  | HttpStatusError
+  | ResponseTooLarge
+  | TimeoutError
+  | ResponseDecodeError
+  | RequestValidationError
 
 /**
  * Any error of a TRTC call.
@@ -500,6 +535,17 @@ export const isRetryable = (error: unknown): boolean => {
 export const isClockSkew = (error: unknown): boolean =>
   error instanceof AuthFailure && error.code === "AuthFailure.SignatureExpire"
 
+/**
+ * Whether the server refused the request's start as older than the data it keeps
+ * (`InvalidParameter.StartTsOversize`, or `StartTimeOversize` for the plan's window).
+ *
+ * @since 0.1.0
+ * @category retry
+ */
+export const isRetentionRefusal = (error: unknown): boolean =>
+  error instanceof InvalidParameter &&
+  (error.code === "InvalidParameter.StartTsOversize" || error.code === "InvalidParameter.StartTimeOversize")
+
 // ---------------------------------------------------------------------------
 // decoding a response body
 // ---------------------------------------------------------------------------
@@ -517,6 +563,14 @@ export const scanRequestId = (bodyText: string): string | undefined => requestId
 const maxDetail = 500
 
 const clip = (text: string): string => text.length > maxDetail ? `${text.slice(0, maxDetail)}…` : text
+
+// The wire path of the first problem and what is wrong with it ("RoomList.0.CreateTime: Expected
+// a non-negative number, actual -5"): the tree form names the classes first and is clipped
+// before it reaches the field.
+const issueDetail = (issue: ParseResult.ParseError): string => {
+  const first = ParseResult.ArrayFormatter.formatErrorSync(issue)[0]
+  return first === undefined ? ParseResult.TreeFormatter.formatErrorSync(issue) : `${first.path.map(String).join(".")}: ${first.message}`
+}
 
 const isRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
@@ -571,7 +625,7 @@ export const decodeResponseEither = <A, I>(action: string, schema: Schema.Schema
       new ResponseDecodeError({
         action,
         requestId,
-        detail: clip(ParseResult.TreeFormatter.formatErrorSync(issue)),
+        detail: clip(issueDetail(issue)),
         kind: "UnexpectedShape"
       }))
   }

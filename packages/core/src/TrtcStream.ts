@@ -17,7 +17,6 @@
  *
  * @since 0.1.0
  */
-import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -32,6 +31,7 @@ import * as Models from "./Models.js"
 import * as Paginate from "./Paginate.js"
 import { Trtc } from "./Trtc.js"
 import type * as TrtcService from "./Trtc.js"
+import * as TrtcError from "./TrtcError.js"
 import * as Windows from "./Windows.js"
 
 /**
@@ -298,7 +298,9 @@ const isTooBig = (error: StreamError): boolean =>
 
 /**
  * `fetch(window)`, and when the window is refused as too big its two halves (recursively, down
- * to `minSpan`), concatenated in time order. `combine` joins the halves' results.
+ * to `minSpan`), concatenated in time order. `combine` joins the halves' results. A window whose
+ * start the server refuses as older than retention is clamped again, once, on the server's clock
+ * as the client now knows it (a skewed clock is learned from that very refusal).
  */
 const withBisection = <A, R>(
   e: Env,
@@ -306,7 +308,17 @@ const withBisection = <A, R>(
   fetch: (window: Windows.Window) => Effect.Effect<A, StreamError, R>,
   combine: (left: A, right: A, middle: number) => A
 ): Effect.Effect<A, StreamError, R> => {
-  const go = (w: Windows.Window): Effect.Effect<A, StreamError, R> =>
+  const reclamp = (w: Windows.Window, error: StreamError): Effect.Effect<A, StreamError, R> =>
+    Effect.flatMap(e.trtc.nowSeconds, (nowSeconds) => {
+      const again = Windows.clamp(w, { nowSeconds, retentionDays: e.retentionDays }).window
+      return Option.isSome(again) && again.value.start > w.start
+        ? Effect.zipRight(
+            Effect.logDebug(`Window ${w.start}..${w.end} refused as older than retention (${error._tag}); clamped again to start at ${again.value.start}`),
+            go(again.value, true)
+          )
+        : Effect.fail(error)
+    })
+  const go = (w: Windows.Window, reclamped: boolean): Effect.Effect<A, StreamError, R> =>
     Effect.zipRight(
       e.add({ windows: 1 }),
       Effect.catchIf(fetch(w), isTooBig, (error) =>
@@ -318,11 +330,11 @@ const withBisection = <A, R>(
                 e.add({ bisections: 1 }),
                 Effect.logDebug(`Window ${w.start}..${w.end} refused as too big (${error._tag}); bisecting`)
               ),
-              Effect.zipWith(go(left), go(right), (a, b) => combine(a, b, left.end))
+              Effect.zipWith(go(left, reclamped), go(right, reclamped), (a, b) => combine(a, b, left.end))
             )
-        }))
+        })).pipe(Effect.catchIf((error) => !reclamped && TrtcError.isRetentionRefusal(error), (error) => reclamp(w, error)))
     )
-  return go(window)
+  return go(window, false)
 }
 
 const byCreation = (a: Models.RoomState, b: Models.RoomState) =>
@@ -351,8 +363,6 @@ const roomsOfWindow = (e: Env, sdkAppId: number, window: Windows.Window, roomId:
     (a, b) => [...a, ...b]
   ).pipe(Effect.map((rows) => rows.sort(byCreation)))
 
-const nowSeconds = Effect.map(Clock.currentTimeMillis, (ms) => Math.floor(ms / 1000))
-
 const createTimeOf = (call: CallRef): number => {
   if (call.createTime !== undefined) return call.createTime
   const last = call.commId.slice(call.commId.lastIndexOf("_") + 1)
@@ -363,7 +373,7 @@ const createTimeOf = (call: CallRef): number => {
 /** The period of a call: its life, cut to `period` when given, clamped to retention and now. */
 const callPeriod = (e: Env, call: CallRef, period: Period | undefined) =>
   Effect.gen(function*() {
-    const now = yield* nowSeconds
+    const now = yield* e.trtc.nowSeconds
     const end = call.isFinished === true && call.destroyTime !== undefined && call.destroyTime > 0
       ? call.destroyTime
       : Math.max(call.destroyTime ?? 0, now)
@@ -578,20 +588,22 @@ const toRoom = (sdkAppId: number, r: Models.RoomState): Room => ({
   creatorUserId: r.userId
 })
 
-const roomsWith = (e: Env, sdkAppId: number, period: Period, roomId: string | undefined): Stream.Stream<Room, StreamError> =>
-  Stream.unwrap(Effect.gen(function*() {
-    const clamped = yield* Windows.clampNow(period, { retentionDays: e.retentionDays })
-    if (Option.isNone(clamped.window)) return Stream.empty
+/** The period clamped once, on the server's clock, with a warning when it asked for data that is gone. */
+const clampPeriod = (e: Env, period: Period) => Windows.clampNow(period, { retentionDays: e.retentionDays, now: e.trtc.nowSeconds })
+
+/** The rooms of a period already clamped by {@link clampPeriod}. */
+const roomsWith = (e: Env, sdkAppId: number, clamped: Windows.Window, roomId: string | undefined): Stream.Stream<Room, StreamError> =>
+  Stream.suspend(() => {
     // One filter per run of the stream: it remembers the previous window's rooms only.
     const filter = Dedupe.windowFilter<Models.RoomState>(Dedupe.roomKey)
-    return Stream.fromIterable(Windows.split(clamped.window.value, Windows.maxSpans.DescribeRoomInfo)).pipe(
+    return Stream.fromIterable(Windows.split(clamped, Windows.maxSpans.DescribeRoomInfo)).pipe(
       Stream.mapEffect((w) => fatal(e, roomsOfWindow(e, sdkAppId, w, roomId)), { concurrency: e.concurrency }),
       Stream.mapConcatEffect((rows) => {
         const fresh = filter.next(rows)
         return Effect.as(e.add({ rooms: fresh.length }), fresh.map((r) => toRoom(sdkAppId, r)))
       })
     )
-  }))
+  })
 
 // ---------------------------------------------------------------------------
 // public streams
@@ -610,7 +622,11 @@ export const rooms = (
   roomId?: string,
   options?: Options
 ): Stream.Stream<Room, StreamError, Trtc> =>
-  Stream.unwrap(Effect.map(env(options), (e) => roomsWith(e, sdkAppId, period, roomId)))
+  Stream.unwrap(Effect.gen(function*() {
+    const e = yield* env(options)
+    const clamped = yield* clampPeriod(e, period)
+    return Option.match(clamped.window, { onNone: () => Stream.empty, onSome: (w) => roomsWith(e, sdkAppId, w, roomId) })
+  }))
 
 /**
  * The users of a call (in `period`, default the call's whole life), one entry per user with
@@ -685,7 +701,8 @@ export const callEvents = (call: CallRef, options?: Options): Stream.Stream<Even
 export const events = (sdkAppId: number, period: Period, options?: Options): Stream.Stream<Event, StreamError, Trtc> =>
   Stream.unwrap(Effect.gen(function*() {
     const e = yield* env(options)
-    const clamped = yield* Windows.clampNow(period, { retentionDays: e.retentionDays })
+    // Clamped here only: the rooms and each call's period are cut to the clamped window.
+    const clamped = yield* clampPeriod(e, period)
     return Option.match(clamped.window, {
       onNone: () => Stream.empty,
       onSome: (w) => eventsOfCalls(e, roomsWith(e, sdkAppId, w, undefined), w)

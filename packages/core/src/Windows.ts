@@ -136,20 +136,37 @@ export const intersect = (self: Window, that: Window): Option.Option<Window> => 
 }
 
 /**
+ * The seconds kept between a clamped start and the retention edge: the server's "now" moves on
+ * between the clamp and the request's arrival (and while a long export runs).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const retentionMarginSeconds = 60
+
+/**
+ * How far before the retention edge a start may lie and still be clamped without a warning.
+ * `--since 14d` means "everything there is"; by the time it is clamped (a moment later, perhaps
+ * against a server clock some minutes ahead) its start is a little older than the edge. Only a
+ * start older than this asked for data that cannot exist.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const retentionToleranceSeconds = 3_600
+
+/**
  * How a requested period is brought within what TRTC serves.
  *
  * @since 0.1.0
  * @category models
  */
 export interface ClampOptions {
-  /** "Now" in Unix seconds. */
+  /** "Now" in Unix seconds, on the server's clock. */
   readonly nowSeconds: number
   /** The plan's retention: 7 or 14 days (default 14). */
   readonly retentionDays?: number | undefined
-  /**
-   * Seconds kept between the clamped start and the retention edge, because the server's "now"
-   * moves on while the export runs (default 60).
-   */
+  /** Seconds kept between the clamped start and the retention edge (default {@link retentionMarginSeconds}). */
   readonly marginSeconds?: number | undefined
 }
 
@@ -164,6 +181,11 @@ export interface Clamped {
   readonly window: Option.Option<Window>
   /** The start was moved forward to the retention edge. */
   readonly startClamped: boolean
+  /**
+   * The start was older than the retention edge by more than {@link retentionToleranceSeconds}:
+   * the period asked for data that is gone (worth telling the user).
+   */
+  readonly startLost: boolean
   /** The end was in the future and was capped at now. */
   readonly endCapped: boolean
 }
@@ -177,30 +199,53 @@ export interface Clamped {
  */
 export const clamp = (period: Window, options: ClampOptions): Clamped => {
   const retentionDays = options.retentionDays ?? 14
-  const margin = options.marginSeconds ?? 60
-  const oldest = options.nowSeconds - retentionDays * 86_400 + margin
+  const margin = options.marginSeconds ?? retentionMarginSeconds
+  const edge = options.nowSeconds - retentionDays * 86_400
+  const oldest = edge + margin
   const startClamped = period.start < oldest
   const endCapped = period.end > options.nowSeconds
   const start = startClamped ? oldest : period.start
   const end = endCapped ? options.nowSeconds : period.end
-  return { window: start <= end ? Option.some({ start, end }) : Option.none(), startClamped, endCapped }
+  return {
+    window: start <= end ? Option.some({ start, end }) : Option.none(),
+    startClamped,
+    startLost: period.start < edge - retentionToleranceSeconds,
+    endCapped
+  }
 }
 
 /**
- * `clamp` against the Effect `Clock` (so it runs under `TestClock`), logging a warning when the
- * start had to be moved: data older than the retention window is gone, and saying so beats an
- * `InvalidParameter.StartTsOversize` error or a silently short export.
+ * Settings of {@link clampNow}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClampNowOptions extends Omit<ClampOptions, "nowSeconds"> {
+  /**
+   * "Now" in Unix seconds on the server's clock (`Trtc.nowSeconds`, corrected by the skew the
+   * client learned); default the Effect `Clock`.
+   */
+  readonly now?: Effect.Effect<number> | undefined
+}
+
+const clockSeconds = Effect.map(Clock.currentTimeMillis, (ms) => Math.floor(ms / 1000))
+
+/**
+ * `clamp` against "now" (the server's corrected clock when given, else the Effect `Clock`, so it
+ * runs under `TestClock`), logging a warning when the period asked for data older than the
+ * retention window: it is gone, and saying so beats an `InvalidParameter.StartTsOversize` error
+ * or a silently short export. A start just at the edge (`--since 14d`) is clamped silently.
  *
  * @since 0.1.0
  * @category clamping
  */
 export const clampNow = Effect.fn("Windows.clampNow")(function*(
   period: Window,
-  options?: Omit<ClampOptions, "nowSeconds">
+  options?: ClampNowOptions
 ) {
-  const nowSeconds = Math.floor((yield* Clock.currentTimeMillis) / 1000)
-  const clamped = clamp(period, { ...options, nowSeconds })
-  if (clamped.startClamped) {
+  const nowSeconds = yield* (options?.now ?? clockSeconds)
+  const clamped = clamp(period, { retentionDays: options?.retentionDays, marginSeconds: options?.marginSeconds, nowSeconds })
+  if (clamped.startLost) {
     yield* Effect.logWarning(
       `Period start ${period.start} is older than the ${options?.retentionDays ?? 14}-day retention window; ` +
         `clamped to ${Option.match(clamped.window, { onNone: () => "nothing", onSome: (w) => String(w.start) })}`

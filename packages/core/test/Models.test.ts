@@ -104,6 +104,16 @@ describe("Models", () => {
             }
           }
         }
+        // A time is never negative: each time field with -5 is refused, naming the field.
+        for (const key of keys.filter((k) => ["CreateTime", "DestroyTime", "JoinTs", "LeaveTs", "Time"].includes(k))) {
+          const mutated = body.replace(new RegExp(`"${key}":-?[0-9.]+`), `"${key}":-5`)
+          const result = decode(`{"Response":${mutated}}`)
+          assert.isTrue(Either.isLeft(result), `${action} ${key}: -5 decoded to a value`)
+          if (Either.isLeft(result)) {
+            assert.strictEqual(result.left._tag, "ResponseDecodeError", `${action} ${key}: -5`)
+            assert.include((result.left as TrtcError.ResponseDecodeError).detail, key)
+          }
+        }
         // A fractional Value is a valid sample; it is the one float on the wire.
         if (action === "DescribeCallDetailInfo") assert.isTrue(Either.isRight(decode(`{"Response":${body.replace("108.09", "0.5")}}`)))
       }

@@ -118,9 +118,9 @@ describe("Windows.clamp", () => {
   const now = 1_700_000_000
   it("moves an old start to the retention edge and caps a future end", () => {
     const c = Windows.clamp(Windows.make(now - 20 * 86_400, now + 500), { nowSeconds: now, retentionDays: 7, marginSeconds: 0 })
-    assert.deepStrictEqual(c, { window: Option.some({ start: now - 7 * 86_400, end: now }), startClamped: true, endCapped: true })
+    assert.deepStrictEqual(c, { window: Option.some({ start: now - 7 * 86_400, end: now }), startClamped: true, startLost: true, endCapped: true })
     const d = Windows.clamp(Windows.make(now - 86_400, now - 10), { nowSeconds: now })
-    assert.deepStrictEqual(d, { window: Option.some({ start: now - 86_400, end: now - 10 }), startClamped: false, endCapped: false })
+    assert.deepStrictEqual(d, { window: Option.some({ start: now - 86_400, end: now - 10 }), startClamped: false, startLost: false, endCapped: false })
     // Default 14 days with a margin so the server's later "now" still accepts the start.
     const e = Windows.clamp(Windows.make(0, now), { nowSeconds: now })
     assert.deepStrictEqual(e.window, Option.some({ start: now - 14 * 86_400 + 60, end: now }))

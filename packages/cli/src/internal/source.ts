@@ -1,5 +1,6 @@
 import type * as Trtc from "@effect-trtc/core/Trtc"
 import * as TrtcStream from "@effect-trtc/core/TrtcStream"
+import * as Windows from "@effect-trtc/core/Windows"
 import * as Chunk from "effect/Chunk"
 import type * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -79,10 +80,11 @@ export const retentionDays = 14
 
 /**
  * The period a call covers: from its creation (or the start of retention, whichever is later)
- * to its end (or now while it runs).
+ * to its end (or now while it runs). Core's margin; core's streams clamp it again on the
+ * server's clock (`Trtc.nowSeconds`), which a local `now` may trail.
  */
 export const callPeriod = (call: Call, now: number): Time.Period => {
-  const startTime = Math.max(call.createTime, now - retentionDays * 86400 + 60)
+  const startTime = Math.max(call.createTime, now - retentionDays * 86400 + Windows.retentionMarginSeconds)
   const end = call.destroyTime > 0 ? Math.min(call.destroyTime, now) : now
   return { startTime, endTime: Math.max(startTime + 1, end) }
 }

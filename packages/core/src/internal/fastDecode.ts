@@ -23,6 +23,9 @@ export const number: FieldDecoder<number> = (value) => typeof value === "number"
 /** `Schema.Int` (`Models.WireInt`): the same predicate, a safe integer (never NaN, ±Infinity, 1.5). */
 export const int: FieldDecoder<number> = (value) => typeof value === "number" && Number.isSafeInteger(value) ? value : miss
 
+/** `Schema.NonNegativeInt` (`Models.WireTime`): a safe integer ≥ 0. */
+export const time: FieldDecoder<number> = (value) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : miss
+
 /** `Schema.Finite` (`Models.WireFloat`): never NaN or ±Infinity. */
 export const finite: FieldDecoder<number> = (value) => typeof value === "number" && Number.isFinite(value) ? value : miss
 

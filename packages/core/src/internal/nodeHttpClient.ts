@@ -117,7 +117,7 @@ const requestBody = (request: HttpClientRequest.HttpClientRequest): Uint8Array |
 }
 
 /**
- * Why a request of a client made by {@link withTimeout} failed: no complete response within
+ * Why a request of a client made by {@link configure} with a timeout failed: no complete response within
  * the time. The cause of its `RequestError`, so that the caller can tell it from a transport
  * failure.
  *
@@ -127,6 +127,29 @@ export class ResponseTimeout extends Error {
   constructor(readonly timeoutMillis: number) {
     super(`no complete response within ${timeoutMillis} ms`)
   }
+}
+
+/**
+ * Why a request of a client made by {@link configure} with `maxBodyBytes` failed: the body (or
+ * its announced `Content-Length`) was larger than the cap. The body is not read any further.
+ *
+ * @internal
+ */
+export class BodyTooLarge extends Error {
+  constructor(readonly limitBytes: number, readonly declaredBytes: number | undefined) {
+    super(`response body larger than ${limitBytes} bytes`)
+  }
+}
+
+/**
+ * The settings of a lean client: a per-request timeout (from sending to the end of the body)
+ * and a cap on the body's bytes.
+ *
+ * @internal
+ */
+export interface Settings {
+  readonly timeoutMillis?: number | undefined
+  readonly maxBodyBytes?: number | undefined
 }
 
 interface Target {
@@ -164,8 +187,10 @@ interface Agents {
 const send = (
   agents: Agents,
   request: HttpClientRequest.HttpClientRequest,
-  timeoutMillis: number | undefined
+  settings: Settings
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+  const timeoutMillis = settings.timeoutMillis
+  const maxBodyBytes = settings.maxBodyBytes ?? Number.POSITIVE_INFINITY
   const body = requestBody(request)
   if (body === undefined && request.body._tag !== "Empty") {
     return Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", description: `a ${request.body._tag} body is not supported` }))
@@ -195,8 +220,20 @@ const send = (
       headers,
       agent: secure ? agents.https : agents.http
     }, (incoming) => {
+      const tooLarge = (declared: number | undefined) => {
+        resume(Effect.fail(transportError(new BodyTooLarge(maxBodyBytes, declared))))
+        outgoing.destroy()
+      }
+      // Refused before a byte of the body is read when the server says up front it is too big.
+      const declared = Number(incoming.headers["content-length"])
+      if (declared > maxBodyBytes) return tooLarge(declared)
       const chunks: Array<Buffer> = []
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk))
+      let received = 0
+      incoming.on("data", (chunk: Buffer) => {
+        received += chunk.length
+        if (received > maxBodyBytes) return tooLarge(undefined)
+        chunks.push(chunk)
+      })
       incoming.on("error", (cause) => resume(Effect.fail(transportError(cause))))
       incoming.on("aborted", () => resume(Effect.fail(transportError(new Error("the connection closed before the response ended")))))
       incoming.on("end", () => {
@@ -226,9 +263,9 @@ const leanAgents = new WeakMap<HttpClient.HttpClient, Agents>()
 // Built on `HttpClient.makeWith` rather than `HttpClient.make`: no AbortController, response
 // finalization registry or tracer check per request (interruption destroys the request
 // directly), and no HTTP client span: the API client has its own spans.
-const makeClient = (agents: Agents, timeoutMillis: number | undefined): HttpClient.HttpClient => {
+const makeClient = (agents: Agents, settings: Settings): HttpClient.HttpClient => {
   const client = HttpClient.makeWith(
-    (request: Effect.Effect<HttpClientRequest.HttpClientRequest>) => Effect.flatMap(request, (request) => send(agents, request, timeoutMillis)),
+    (request: Effect.Effect<HttpClientRequest.HttpClientRequest>) => Effect.flatMap(request, (request) => send(agents, request, settings)),
     Effect.succeed
   )
   leanAgents.set(client, agents)
@@ -249,7 +286,7 @@ export const make: Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> = Ef
       agents.https.destroy()
     })
   ),
-  (agents) => makeClient(agents, undefined)
+  (agents) => makeClient(agents, {})
 )
 
 /**
@@ -261,12 +298,13 @@ export const isLean = (client: HttpClient.HttpClient): boolean => leanAgents.has
 
 /**
  * The same lean client (same agents) with a per-request timeout, from sending to the end of
- * the body, failing with a `RequestError` whose cause is a {@link ResponseTimeout}; `undefined`
- * for a client not made by {@link make}.
+ * the body, failing with a `RequestError` whose cause is a {@link ResponseTimeout}, and a cap on
+ * the body failing with one whose cause is a {@link BodyTooLarge}; `undefined` for a client not
+ * made by {@link make}.
  *
  * @internal
  */
-export const withTimeout = (client: HttpClient.HttpClient, timeoutMillis: number): HttpClient.HttpClient | undefined => {
+export const configure = (client: HttpClient.HttpClient, settings: Settings): HttpClient.HttpClient | undefined => {
   const agents = leanAgents.get(client)
-  return agents === undefined ? undefined : makeClient(agents, timeoutMillis)
+  return agents === undefined ? undefined : makeClient(agents, settings)
 }
