@@ -12,7 +12,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { randomUUID } from "node:crypto"
 import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
+import type { AddressInfo, Socket } from "node:net"
 import { ApiFailure, apiFailure } from "./apiError.js"
 import * as DataSet from "../DataSet.js"
 import * as Faults from "../Faults.js"
@@ -57,6 +57,10 @@ export interface ServerConfig {
   readonly clockOffsetSeconds: number
   readonly faults: ReadonlyArray<Faults.FaultRule>
   readonly logLimit: number
+  /** Milliseconds a connection may take to send a request's headers (from connecting, or from the request's first byte). */
+  readonly headersTimeoutMs: number
+  /** Milliseconds a client may take to send a whole request, body included. */
+  readonly requestTimeoutMs: number
 }
 
 /** A running server with its controls. */
@@ -484,7 +488,36 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
     }
   }
 
-  const server = Http.createServer({ keepAliveTimeout: 30_000, maxHeaderSize: 64 * 1024 }, (req, res) => {
+  const tooLarge = (req: Http.IncomingMessage, res: Http.ServerResponse) =>
+    sendError(
+      { req, res, requestId: randomUUID(), time: nowMillis(), method: req.method ?? "", action: header(req, "x-tc-action") ?? "", params: undefined, fault: undefined },
+      apiFailure("RequestSizeLimitExceeded", "The request size exceeds the upper limit: a GET query may hold 32 KB, a POST body 10 MB.")
+    )
+
+  // Node's own timers stop slow clients from holding sockets and memory: `headersTimeout` for
+  // headers sent a byte at a time, `requestTimeout` for bodies trickled in; both are checked
+  // every `connectionsCheckingInterval`, so it is kept well below them.
+  const server = Http.createServer({
+    keepAliveTimeout: 30_000,
+    maxHeaderSize: 64 * 1024,
+    // Node refuses a headers timeout longer than the whole request's.
+    headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs),
+    requestTimeout: config.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(Math.min(config.headersTimeoutMs, config.requestTimeoutMs) / 4)))
+  }, (req, res) => {
+    const waiting = idleSockets.get(req.socket)
+    if (waiting !== undefined) {
+      clearTimeout(waiting)
+      idleSockets.delete(req.socket)
+    }
+    // A body declared beyond the limit is refused before a byte of it is read; `Connection:
+    // close` because the rest of it will not be read.
+    const declared = Number(req.headers["content-length"] ?? 0)
+    if (declared > maxBodyBytes) {
+      res.shouldKeepAlive = false
+      req.resume()
+      return tooLarge(req, res)
+    }
     const chunks: Array<Buffer> = []
     let size = 0
     let tooBig = false
@@ -519,8 +552,25 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
       }
     })
   })
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+  // Node's timers start at a request's first byte: a socket that connects and sends nothing is
+  // closed here, or a few hundred of them would hold their file descriptors for ever.
+  const idleSockets = new WeakMap<object, ReturnType<typeof setTimeout>>()
+  server.on("connection", (socket: Socket) => {
+    const timer = setTimeout(() => {
+      idleSockets.delete(socket)
+      socket.destroy()
+    }, config.headersTimeoutMs)
+    timer.unref()
+    idleSockets.set(socket, timer)
+    socket.once("close", () => {
+      clearTimeout(timer)
+      idleSockets.delete(socket)
+    })
+  })
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    // A request not received within `requestTimeout` is the client's slowness, not its syntax.
+    const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request"
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     else socket.destroy()
   })
 
