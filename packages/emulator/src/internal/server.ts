@@ -86,6 +86,8 @@ const actionNames = new Set(["DescribeRoomInfo", "DescribeUserInfo", "DescribeCa
 const languages = new Set(["zh-CN", "en-US"])
 const maxBodyBytes = 10 * 1024 * 1024
 const maxQueryBytes = 32 * 1024
+// The admin clock moves at most ten years from the wall clock.
+const maxClockOffsetSeconds = 10 * 366 * 86400
 // Parameters of a v1 request that are protocol, not business; the secret-bearing ones must
 // never reach the log.
 const v1Common = new Set(["Action", "Version", "Region", "Timestamp", "Nonce", "SecretId", "Signature", "SignatureMethod", "Token", "Language", "RequestClient"])
@@ -467,10 +469,18 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
           freezeClock(o["freeze"])
           if (o["offsetSeconds"] === undefined && o["advanceSeconds"] === undefined && o["nowSeconds"] === undefined) return adminJson(res, 200, clockView())
         }
-        if (typeof o["offsetSeconds"] === "number" && Number.isFinite(o["offsetSeconds"])) setClockOffsetSeconds(o["offsetSeconds"])
-        else if (typeof o["advanceSeconds"] === "number" && Number.isFinite(o["advanceSeconds"])) setClockOffsetSeconds(clockOffsetSeconds + o["advanceSeconds"])
-        else if (typeof o["nowSeconds"] === "number" && Number.isFinite(o["nowSeconds"])) setClockOffsetSeconds(clockOffsetSeconds + o["nowSeconds"] - nowMillis() / 1000)
-        else return adminJson(res, 400, { error: "send {\"offsetSeconds\": n}, {\"advanceSeconds\": n}, {\"nowSeconds\": n} and/or {\"freeze\": true|false}" })
+        const field = (["offsetSeconds", "advanceSeconds", "nowSeconds"] as const).find((name) => o[name] !== undefined)
+        if (field === undefined) return adminJson(res, 400, { error: "send {\"offsetSeconds\": n}, {\"advanceSeconds\": n}, {\"nowSeconds\": n} and/or {\"freeze\": true|false}" })
+        const value = o[field]
+        if (typeof value !== "number" || !Number.isFinite(value)) {
+          return adminJson(res, 400, { error: `${field}: expected a finite number of seconds, got ${quote(JSON.stringify(value) ?? String(value))}` })
+        }
+        const offset = field === "offsetSeconds" ? value : field === "advanceSeconds" ? clockOffsetSeconds + value : clockOffsetSeconds + value - nowMillis() / 1000
+        // Beyond this a Date cannot be formatted (`nowSeconds` became null) and no data set is near.
+        if (Math.abs(offset) > maxClockOffsetSeconds) {
+          return adminJson(res, 400, { error: `${field}: ${value} would put the clock ${Math.round(offset)} s from the wall clock, beyond ±${maxClockOffsetSeconds} s (10 years); keep the offset within it` })
+        }
+        setClockOffsetSeconds(offset)
         return adminJson(res, 200, clockView())
       }
       case "GET faults":
