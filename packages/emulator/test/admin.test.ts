@@ -104,7 +104,7 @@ it.scoped("the admin clock refuses a non-finite or absurd time with a 400 naming
       assert.include(refused.json["error"], "10 years")
     }
     // JSON.parse reads 1e999 as Infinity; a string is no number either.
-    for (const text of ['{"offsetSeconds":1e999}', '{"advanceSeconds":"60"}']) {
+    for (const text of ["{\"offsetSeconds\":1e999}", "{\"advanceSeconds\":\"60\"}"]) {
       const reply = yield* Effect.promise(() => raw(emulator.url, "POST", "/_admin/clock", { "Content-Type": "application/json" }, text))
       assert.strictEqual(reply.status, 400)
       assert.include(JSON.parse(reply.text)["error"], "expected a finite number of seconds")
