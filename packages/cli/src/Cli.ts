@@ -173,6 +173,15 @@ export const hoistGlobalFlags = (args: ReadonlyArray<string>): ReadonlyArray<str
 const ansi = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g")
 const stripAnsi = (text: string) => text.replace(ansi, "")
 
+// Our integer and choice flags are text flags with their own parser (so an error names the flag
+// and the value), and @effect/cli describes every text flag as "A user-defined piece of text.":
+// wrong for `--rps integer`, noise for the others, whose own description follows.
+const esc = String.fromCharCode(27)
+const integerHelp = new RegExp(`(--[\\w-]+(?:${esc}\\[[0-9;]*m)*[ \\t]+integer(?:${esc}\\[[0-9;]*m)*[ \\t]*\\r?\\n(?:\\s|${esc}\\[[0-9;]*m)*)A user-defined piece of text\\.`, "g")
+const genericHelp = new RegExp(`(?:${esc}\\[[0-9;]*m)*A user-defined piece of text\\.(?:${esc}\\[[0-9;]*m)*[ \\t]*\\r?\\n(?:[ \\t]*\\r?\\n)?[ \\t]*`, "g")
+const fixHelp = (text: string): string =>
+  text.replace(integerHelp, "$1An integer (whole number).").replace(genericHelp, "")
+
 const renderValidation = (error: ValidationError.ValidationError, args: ReadonlyArray<string>): string => {
   let text = "error" in error ? stripAnsi(HelpDoc.toAnsiText(error.error)) : "invalid command line"
   if (error._tag === "CommandMismatch" || /^Invalid subcommand/.test(text)) {
@@ -206,7 +215,8 @@ export const run = (
     const silentErrors = Console.withConsole({
       ...console,
       error: () => Effect.void,
-      ...(plain ? { log: (...args: ReadonlyArray<unknown>) => console.log(...args.map((a) => typeof a === "string" ? stripAnsi(a) : a)) } : {})
+      log: (...args: ReadonlyArray<unknown>) =>
+        console.log(...args.map((a) => typeof a === "string" ? fixHelp(plain ? stripAnsi(a) : a) : a))
     } as Console.Console)
     return yield* cli(["node", "trtc", ...hoistGlobalFlags(args)]).pipe(
       silentErrors,

@@ -18,11 +18,45 @@ import * as Schema from "effect/Schema"
 export class TimeParseError extends Schema.TaggedError<TimeParseError>()("TimeParseError", {
   flag: Schema.String,
   value: Schema.String,
-  expected: Schema.String
+  expected: Schema.String,
+  /** What is wrong with a value of the right shape (`2026-11-31: November has 30 days`). */
+  problem: Schema.optional(Schema.String)
 }) {
   override get message(): string {
-    return `${this.flag}: cannot read ${JSON.stringify(this.value)} as ${this.expected}`
+    return this.problem === undefined
+      ? `${this.flag}: cannot read ${JSON.stringify(this.value)} as ${this.expected}`
+      : `${this.flag}: ${JSON.stringify(this.value)} is not a real time: ${this.problem}`
   }
+}
+
+const monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 ? (isLeapYear(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
+
+/**
+ * Why an ISO 8601 text of the right shape names no real instant, if it does not. `Date.parse`
+ * rolls `2026-11-31` over to December 1 and `2026-02-30` to March 2: a typo would silently
+ * query the wrong day.
+ */
+const impossibleIso = (value: string): string | undefined => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?(?:Z|([+-])(\d{2}):?(\d{2}))?$/i.exec(value.replace(/\.\d+/, ""))
+  if (m === null) return undefined
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const date = `${m[1]}-${m[2]}-${m[3]}`
+  if (month < 1 || month > 12) return `${date}: there is no month ${m[2]} (01 to 12)`
+  const days = daysInMonth(year, month)
+  if (day < 1 || day > days) {
+    const leap = month === 2 ? (isLeapYear(year) ? ` in ${year} (a leap year)` : ` in ${year} (not a leap year)`) : ""
+    return `${date}: ${monthNames[month - 1]} has ${days} days${leap}`
+  }
+  if (m[4] !== undefined && Number(m[4]) > 23) return `hour ${m[4]} is past 23`
+  if (m[5] !== undefined && Number(m[5]) > 59) return `minute ${m[5]} is past 59`
+  if (m[6] !== undefined && Number(m[6]) > 59) return `second ${m[6]} is past 59`
+  if (m[8] !== undefined && (Number(m[8]) > 23 || Number(m[9]) > 59)) return `zone offset ${m[7]}${m[8]}:${m[9]} is out of range`
+  return undefined
 }
 
 /**
@@ -86,6 +120,8 @@ export const parseTime = (flag: string, input: string, now: number): Either.Eith
     return inRange(seconds) ? Either.right(Math.floor(now - seconds)) : fail()
   }
   if (isoPattern.test(value)) {
+    const problem = impossibleIso(value)
+    if (problem !== undefined) return Either.left(new TimeParseError({ flag, value: input, expected: timeExpected, problem }))
     const normalized = value.replace(" ", "T")
     const withZone = normalized.length === 10 || hasZone.test(normalized) ? normalized : `${normalized}Z`
     const ms = Date.parse(withZone)

@@ -46,6 +46,34 @@ describe("Time.parseTime", () => {
   })
 })
 
+describe("Time.parseTime: impossible dates", () => {
+  const problemOf = (value: string): string => {
+    const result = Time.parseTime("--start", value, now)
+    if (Either.isRight(result)) throw new Error(`${value} was read as ${result.right}`)
+    return result.left.message
+  }
+
+  it("refuses days a month does not have instead of rolling them over (Date.parse gives Dec 1 and Mar 2)", () => {
+    assert.strictEqual(problemOf("2026-11-31T00:00:00Z"), `--start: "2026-11-31T00:00:00Z" is not a real time: 2026-11-31: November has 30 days`)
+    assert.include(problemOf("2026-02-30"), "2026-02-30: February has 28 days in 2026 (not a leap year)")
+    assert.include(problemOf("2026-04-31 10:00"), "April has 30 days")
+    assert.include(problemOf("2026-13-01"), "there is no month 13")
+    assert.include(problemOf("2026-00-10"), "there is no month 00")
+    assert.include(problemOf("2026-05-00"), "May has 31 days")
+    assert.include(problemOf("2026-05-01T24:00:00Z"), "hour 24 is past 23")
+    assert.include(problemOf("2026-05-01T10:60Z"), "minute 60 is past 59")
+  })
+
+  it("knows leap years: 2028-02-29 and 2000-02-29 exist, 2026-02-29 and 2100-02-29 do not", () => {
+    assert.strictEqual(ok(Time.parseTime("--start", "2028-02-29T00:00:00Z", now)), Date.UTC(2028, 1, 29) / 1000)
+    assert.strictEqual(ok(Time.parseTime("--start", "2000-02-29", now)), Date.UTC(2000, 1, 29) / 1000)
+    assert.include(problemOf("2026-02-29"), "February has 28 days in 2026 (not a leap year)")
+    assert.include(problemOf("2100-02-29"), "February has 28 days in 2100 (not a leap year)")
+    assert.include(problemOf("2028-02-30"), "February has 29 days in 2028 (a leap year)")
+    assert.strictEqual(ok(Time.parseTime("--start", "2026-11-30T23:59:59Z", now)), Date.UTC(2026, 10, 30, 23, 59, 59) / 1000)
+  })
+})
+
 describe("Time.parseDuration", () => {
   it("reads units to milliseconds", () => {
     assert.strictEqual(ok(Time.parseDuration("--timeout", "500ms")), 500)

@@ -32,6 +32,8 @@ const cases: ReadonlyArray<Case> = [
   { name: "unknown flag", args: ["rooms", ...app, "--bogus"], code: 2, message: /--bogus/ },
   { name: "non-numeric --sdk-app-id", args: ["rooms", "--sdk-app-id", "abc"], code: 2, message: /--sdk-app-id: "abc" is not an integer/ },
   { name: "unparsable time", args: ["rooms", ...app, "--start", "yesterday"], code: 2, message: /--start: cannot read "yesterday" as a time/ },
+  { name: "impossible date", args: ["rooms", ...app, "--start", "2026-11-31T00:00:00Z"], code: 2, message: /--start: "2026-11-31T00:00:00Z" is not a real time: 2026-11-31: November has 30 days/ },
+  { name: "no leap day", args: ["rooms", ...app, "--end", "2026-02-29"], code: 2, message: /--end: "2026-02-29" is not a real time: 2026-02-29: February has 28 days in 2026/ },
   { name: "unparsable duration", args: ["export", ...app, "--since", "a while"], code: 2, message: /--since: cannot read "a while" as a duration/ },
   { name: "end before start", args: ["rooms", ...app, "--start", "1h", "--end", "2h"], code: 2, message: /--end .* is not after --start/ },
   { name: "period beyond retention", args: ["rooms", ...app, "--start", "30d", "--end", "20d"], code: 2, message: /before TRTC's 14-day retention/ },

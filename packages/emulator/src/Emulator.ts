@@ -29,6 +29,22 @@ export const defaultCredential: { readonly secretId: string; readonly secretKey:
 }
 
 /**
+ * How long a connection may take to send its headers before it is closed (milliseconds).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultHeadersTimeoutMs = 10_000
+
+/**
+ * How long a client may take to send a whole request before HTTP 408 (milliseconds).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultRequestTimeoutMs = 30_000
+
+/**
  * The SdkAppId of the default data set's first application.
  *
  * @since 0.1.0
@@ -123,6 +139,14 @@ export interface Options {
   readonly clockOffsetSeconds?: number | undefined
   /** How many requests the log keeps (the most recent; default 10,000). */
   readonly logLimit?: number | undefined
+  /**
+   * Milliseconds a connection may take to send a request's headers, counted from connecting
+   * (or from a later request's first byte); past it the socket is closed (default 10,000).
+   * Idle and slowloris sockets cannot pile up.
+   */
+  readonly headersTimeoutMs?: number | undefined
+  /** Milliseconds a client may take to send a whole request, body included; past it: HTTP 408 (default 30,000). */
+  readonly requestTimeoutMs?: number | undefined
 }
 
 /**
@@ -227,7 +251,9 @@ export const make: (options?: Options) => Effect.Effect<Instance, never, Scope.S
           total: options.total ?? "page",
           clockOffsetSeconds,
           faults: options.faults ?? [],
-          logLimit: options.logLimit ?? 10_000
+          logLimit: options.logLimit ?? 10_000,
+          headersTimeoutMs: options.headersTimeoutMs ?? defaultHeadersTimeoutMs,
+          requestTimeoutMs: options.requestTimeoutMs ?? defaultRequestTimeoutMs
         })),
       (running) => Effect.promise(() => running.close())
     )

@@ -6,6 +6,7 @@
  *                 [--faults FILE] [--data FILE] [--now UNIX_SECONDS]
  *                 [--apps N] [--rooms-per-app N] [--users-per-room N|MIN-MAX]
  *                 [--events-per-hour N] [--lazy | --eager]
+ *                 [--headers-timeout MS] [--request-timeout MS]
  *
  * The scale flags size the generated data set: 5 apps × 750 calls is about 1,000,000 events,
  * which `--lazy` (the default above 200 calls) serves in a few tens of MB by generating each
@@ -22,7 +23,7 @@ import * as DataSet from "./DataSet.js"
 import * as Emulator from "./Emulator.js"
 import * as Faults from "./Faults.js"
 
-const usage = "usage: trtc-emulator [--host H] [--port P] [--seed N] [--credentials ID:KEY[:TOKEN]]... [--rps N] [--retention-days 7|14] [--max-events N] [--total page|grand] [--faults FILE] [--data FILE] [--now UNIX_SECONDS] [--apps N] [--rooms-per-app N] [--users-per-room N|MIN-MAX] [--events-per-hour N] [--lazy|--eager]"
+const usage = "usage: trtc-emulator [--host H] [--port P] [--seed N] [--credentials ID:KEY[:TOKEN]]... [--rps N] [--retention-days 7|14] [--max-events N] [--total page|grand] [--faults FILE] [--data FILE] [--now UNIX_SECONDS] [--apps N] [--rooms-per-app N] [--users-per-room N|MIN-MAX] [--events-per-hour N] [--lazy|--eager] [--headers-timeout MS] [--request-timeout MS]"
 
 const fail = (problem: string): never => {
   process.stderr.write(`trtc-emulator: ${problem}\n${usage}\n`)
@@ -56,6 +57,8 @@ const parsed = (() => {
         "events-per-hour": { type: "string" },
         "lazy": { type: "boolean" },
         "eager": { type: "boolean" },
+        "headers-timeout": { type: "string" },
+        "request-timeout": { type: "string" },
         "help": { type: "boolean", short: "h" }
       },
       strict: true
@@ -116,6 +119,8 @@ const program = Effect.gen(function* () {
     usersPerRoom,
     eventsPerHour,
     lazy: parsed.lazy === true ? true : parsed.eager === true ? false : undefined,
+    headersTimeoutMs: integer("headers-timeout", parsed["headers-timeout"], 1),
+    requestTimeoutMs: integer("request-timeout", parsed["request-timeout"], 1),
     clockOffsetSeconds: now === undefined ? undefined : now - Date.now() / 1000
   })
   process.stdout.write(`listening on ${instance.url}\n`)

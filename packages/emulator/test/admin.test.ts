@@ -92,3 +92,26 @@ it.scoped("the instance exposes endpoint, credentials and the default credential
     const two = yield* Emulator.make({ seed: 2, apps: 2 })
     assert.deepStrictEqual(two.dataSet.apps.map((a) => a.sdkAppId), [1400000001, 1400000002])
   }))
+
+it.scoped("the admin clock refuses a non-finite or absurd time with a 400 naming the field, and keeps its clock", () =>
+  Effect.gen(function* () {
+    const emulator = yield* Emulator.make({ dataSet: tinyDataSet(now) })
+    yield* admin(emulator, "POST", "/_admin/clock", { offsetSeconds: 100 })
+    for (const body of [{ offsetSeconds: 1e308 }, { offsetSeconds: -11 * 366 * 86400 }, { advanceSeconds: 1e12 }, { nowSeconds: 8.64e15 }]) {
+      const refused = yield* admin(emulator, "POST", "/_admin/clock", body)
+      assert.strictEqual(refused.status, 400, JSON.stringify(body))
+      assert.include(refused.json["error"], Object.keys(body)[0]!)
+      assert.include(refused.json["error"], "10 years")
+    }
+    // JSON.parse reads 1e999 as Infinity; a string is no number either.
+    for (const text of ["{\"offsetSeconds\":1e999}", "{\"advanceSeconds\":\"60\"}"]) {
+      const reply = yield* Effect.promise(() => raw(emulator.url, "POST", "/_admin/clock", { "Content-Type": "application/json" }, text))
+      assert.strictEqual(reply.status, 400)
+      assert.include(JSON.parse(reply.text)["error"], "expected a finite number of seconds")
+    }
+    const clock = yield* admin(emulator, "GET", "/_admin/clock")
+    assert.strictEqual(clock.json["offsetSeconds"], 100)
+    assert.isNumber(clock.json["nowSeconds"])
+    // Nine years is still allowed.
+    assert.strictEqual((yield* admin(emulator, "POST", "/_admin/clock", { offsetSeconds: 9 * 365 * 86400 })).status, 200)
+  }))

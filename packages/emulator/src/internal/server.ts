@@ -12,7 +12,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { randomUUID } from "node:crypto"
 import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
+import type { AddressInfo, Socket } from "node:net"
 import { ApiFailure, apiFailure } from "./apiError.js"
 import * as DataSet from "../DataSet.js"
 import * as Faults from "../Faults.js"
@@ -57,6 +57,10 @@ export interface ServerConfig {
   readonly clockOffsetSeconds: number
   readonly faults: ReadonlyArray<Faults.FaultRule>
   readonly logLimit: number
+  /** Milliseconds a connection may take to send a request's headers (from connecting, or from the request's first byte). */
+  readonly headersTimeoutMs: number
+  /** Milliseconds a client may take to send a whole request, body included. */
+  readonly requestTimeoutMs: number
 }
 
 /** A running server with its controls. */
@@ -82,6 +86,8 @@ const actionNames = new Set(["DescribeRoomInfo", "DescribeUserInfo", "DescribeCa
 const languages = new Set(["zh-CN", "en-US"])
 const maxBodyBytes = 10 * 1024 * 1024
 const maxQueryBytes = 32 * 1024
+// The admin clock moves at most ten years from the wall clock.
+const maxClockOffsetSeconds = 10 * 366 * 86400
 // Parameters of a v1 request that are protocol, not business; the secret-bearing ones must
 // never reach the log.
 const v1Common = new Set(["Action", "Version", "Region", "Timestamp", "Nonce", "SecretId", "Signature", "SignatureMethod", "Token", "Language", "RequestClient"])
@@ -463,10 +469,18 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
           freezeClock(o["freeze"])
           if (o["offsetSeconds"] === undefined && o["advanceSeconds"] === undefined && o["nowSeconds"] === undefined) return adminJson(res, 200, clockView())
         }
-        if (typeof o["offsetSeconds"] === "number" && Number.isFinite(o["offsetSeconds"])) setClockOffsetSeconds(o["offsetSeconds"])
-        else if (typeof o["advanceSeconds"] === "number" && Number.isFinite(o["advanceSeconds"])) setClockOffsetSeconds(clockOffsetSeconds + o["advanceSeconds"])
-        else if (typeof o["nowSeconds"] === "number" && Number.isFinite(o["nowSeconds"])) setClockOffsetSeconds(clockOffsetSeconds + o["nowSeconds"] - nowMillis() / 1000)
-        else return adminJson(res, 400, { error: "send {\"offsetSeconds\": n}, {\"advanceSeconds\": n}, {\"nowSeconds\": n} and/or {\"freeze\": true|false}" })
+        const field = (["offsetSeconds", "advanceSeconds", "nowSeconds"] as const).find((name) => o[name] !== undefined)
+        if (field === undefined) return adminJson(res, 400, { error: "send {\"offsetSeconds\": n}, {\"advanceSeconds\": n}, {\"nowSeconds\": n} and/or {\"freeze\": true|false}" })
+        const value = o[field]
+        if (typeof value !== "number" || !Number.isFinite(value)) {
+          return adminJson(res, 400, { error: `${field}: expected a finite number of seconds, got ${quote(JSON.stringify(value) ?? String(value))}` })
+        }
+        const offset = field === "offsetSeconds" ? value : field === "advanceSeconds" ? clockOffsetSeconds + value : clockOffsetSeconds + value - nowMillis() / 1000
+        // Beyond this a Date cannot be formatted (`nowSeconds` became null) and no data set is near.
+        if (Math.abs(offset) > maxClockOffsetSeconds) {
+          return adminJson(res, 400, { error: `${field}: ${value} would put the clock ${Math.round(offset)} s from the wall clock, beyond ±${maxClockOffsetSeconds} s (10 years); keep the offset within it` })
+        }
+        setClockOffsetSeconds(offset)
         return adminJson(res, 200, clockView())
       }
       case "GET faults":
@@ -484,7 +498,36 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
     }
   }
 
-  const server = Http.createServer({ keepAliveTimeout: 30_000, maxHeaderSize: 64 * 1024 }, (req, res) => {
+  const tooLarge = (req: Http.IncomingMessage, res: Http.ServerResponse) =>
+    sendError(
+      { req, res, requestId: randomUUID(), time: nowMillis(), method: req.method ?? "", action: header(req, "x-tc-action") ?? "", params: undefined, fault: undefined },
+      apiFailure("RequestSizeLimitExceeded", "The request size exceeds the upper limit: a GET query may hold 32 KB, a POST body 10 MB.")
+    )
+
+  // Node's own timers stop slow clients from holding sockets and memory: `headersTimeout` for
+  // headers sent a byte at a time, `requestTimeout` for bodies trickled in; both are checked
+  // every `connectionsCheckingInterval`, so it is kept well below them.
+  const server = Http.createServer({
+    keepAliveTimeout: 30_000,
+    maxHeaderSize: 64 * 1024,
+    // Node refuses a headers timeout longer than the whole request's.
+    headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs),
+    requestTimeout: config.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(Math.min(config.headersTimeoutMs, config.requestTimeoutMs) / 4)))
+  }, (req, res) => {
+    const waiting = idleSockets.get(req.socket)
+    if (waiting !== undefined) {
+      clearTimeout(waiting)
+      idleSockets.delete(req.socket)
+    }
+    // A body declared beyond the limit is refused before a byte of it is read; `Connection:
+    // close` because the rest of it will not be read.
+    const declared = Number(req.headers["content-length"] ?? 0)
+    if (declared > maxBodyBytes) {
+      res.shouldKeepAlive = false
+      req.resume()
+      return tooLarge(req, res)
+    }
     const chunks: Array<Buffer> = []
     let size = 0
     let tooBig = false
@@ -519,8 +562,25 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
       }
     })
   })
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+  // Node's timers start at a request's first byte: a socket that connects and sends nothing is
+  // closed here, or a few hundred of them would hold their file descriptors for ever.
+  const idleSockets = new WeakMap<object, ReturnType<typeof setTimeout>>()
+  server.on("connection", (socket: Socket) => {
+    const timer = setTimeout(() => {
+      idleSockets.delete(socket)
+      socket.destroy()
+    }, config.headersTimeoutMs)
+    timer.unref()
+    idleSockets.set(socket, timer)
+    socket.once("close", () => {
+      clearTimeout(timer)
+      idleSockets.delete(socket)
+    })
+  })
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    // A request not received within `requestTimeout` is the client's slowness, not its syntax.
+    const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request"
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     else socket.destroy()
   })
 
