@@ -46,7 +46,8 @@ for (const name of libraries) {
   mkdirSync(out, { recursive: true })
   const staged = ["package.json", "docgen.json", "src"].map((file) => join(out, file))
   try {
-    writeFileSync(staged[0], JSON.stringify({ name: packageName, homepage: config.projectHomepage ?? "" }))
+    // `type: module` so that tsx runs the examples as ES modules (top-level await), as users would.
+    writeFileSync(staged[0], JSON.stringify({ name: packageName, type: "module", homepage: config.projectHomepage ?? "" }))
     // The staged config keeps everything but where docgen writes: its working directory.
     writeFileSync(staged[1], JSON.stringify({ ...config, $schema: undefined, outDir: "." }))
     symlinkSync(join("..", "src"), staged[2], "dir")
