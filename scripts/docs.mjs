@@ -8,7 +8,7 @@
 // throw-away package.json (name and homepage only), the package's docgen.json and a `src` link
 // to the real sources. docgen rewrites an example's `@effect-trtc/<self>/X` import to
 // `../../src/X`, which from docs/examples/ is the package's real src/.
-import { spawnSync } from "node:child_process"
+import { spawn } from "node:child_process"
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs"
 import { delimiter, dirname, join } from "node:path"
 import { performance } from "node:perf_hooks"
@@ -35,39 +35,53 @@ const isLink = (file) => {
   }
 }
 
-const failed = []
-for (const name of libraries) {
+// One library's reference; resolves to the failure text, or undefined when it built.
+const build = async (name) => {
   const started = performance.now()
   const pkg = join(root, "packages", name)
   const out = join(pkg, "docs")
   const { name: packageName } = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"))
   const config = JSON.parse(readFileSync(join(pkg, "docgen.json"), "utf8"))
+  const staged = ["package.json", "docgen.json", "src"].map((file) => join(out, file))
+  // unlink, never a recursive remove: staged[2] is a link to the real sources.
+  const unstage = () => {
+    for (const file of staged) if (existsSync(file) || isLink(file)) unlinkSync(file)
+  }
+  unstage()
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })
-  const staged = ["package.json", "docgen.json", "src"].map((file) => join(out, file))
   try {
     // `type: module` so that tsx runs the examples as ES modules (top-level await), as users would.
     writeFileSync(staged[0], JSON.stringify({ name: packageName, type: "module", homepage: config.projectHomepage ?? "" }))
     // The staged config keeps everything but where docgen writes: its working directory.
     writeFileSync(staged[1], JSON.stringify({ ...config, $schema: undefined, outDir: "." }))
     symlinkSync(join("..", "src"), staged[2], "dir")
-    const result = spawnSync("docgen", [], { cwd: out, env, stdio: "inherit" })
+    const { code, output } = await run("docgen", out)
     const seconds = ((performance.now() - started) / 1000).toFixed(1)
-    if (result.status === 0) {
+    if (code === 0) {
       process.stdout.write(`docs: ${packageName} -> packages/${name}/docs (${seconds} s)\n`)
-    } else {
-      failed.push(packageName)
-      process.stderr.write(`docs: ${packageName} FAILED (${result.error?.message ?? `exit ${result.status}`}, ${seconds} s)\n`)
+      return undefined
     }
+    return `docs: ${packageName} FAILED (${code}, ${seconds} s)\n${output}`
   } finally {
-    // unlink, never a recursive remove: staged[2] is a link to the real sources.
-    for (const file of staged) if (existsSync(file) || isLink(file)) unlinkSync(file)
+    unstage()
     // Examples of a failed run stay behind otherwise, and eslint/tsc would trip over them.
     rmSync(join(out, "examples"), { recursive: true, force: true })
   }
 }
 
-if (failed.length > 0) {
-  process.stderr.write(`docs: failed for ${failed.join(", ")}\n`)
-  process.exit(1)
-}
+// The three run at once (each is one busy process most of the time) with their output kept
+// apart: a failure prints its own log whole.
+const run = (command, cwd) =>
+  new Promise((resolve) => {
+    const child = spawn(command, [], { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
+    let output = ""
+    child.stdout.on("data", (chunk) => output += chunk)
+    child.stderr.on("data", (chunk) => output += chunk)
+    child.on("error", (error) => resolve({ code: error.message, output }))
+    child.on("close", (code, signal) => resolve({ code: code === 0 ? 0 : `exit ${code ?? signal}`, output }))
+  })
+
+const failures = (await Promise.all(libraries.map(build))).filter((failure) => failure !== undefined)
+for (const failure of failures) process.stderr.write(failure)
+if (failures.length > 0) process.exit(1)
