@@ -161,6 +161,16 @@ export const rowsOf = (eventId: number): ReadonlyArray<Entry> => byEventId.get(e
  * "Unknown event 9999 (1, -1)", a known id with unexpected parameters names the event and
  * shows them.
  *
+ * @example
+ * ```ts
+ * import * as EventCatalogue from "@effect-trtc/core/EventCatalogue"
+ *
+ * // An event of DescribeUserEvent is an id and two parameters.
+ * assert.strictEqual(EventCatalogue.describe(5003, 0, -1), "Failed to enter room")
+ * assert.strictEqual(EventCatalogue.describe(4003, 1280, 720), "Video resolution switched to 1280x720")
+ * assert.strictEqual(EventCatalogue.describe(9999, 1, -1), "Unknown event 9999 (1, -1)")
+ * ```
+ *
  * @since 0.1.0
  * @category catalogue
  */

@@ -244,6 +244,33 @@ export const layerFromContext: Layer.Layer<
  * `HttpClient` (`NodeHttpClient.layerUndici`, `FetchHttpClient.layer`) and `Credentials`.
  * Fails before any request when the endpoint is refused.
  *
+ * @example
+ * ```ts
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+ * import * as Models from "@effect-trtc/core/Models"
+ * import * as Trtc from "@effect-trtc/core/Trtc"
+ * import * as Credentials from "@effect-trtc/signer/Credentials"
+ * import * as Effect from "effect/Effect"
+ * import * as Layer from "effect/Layer"
+ *
+ * // 20 requests per second per action, retries that re-sign every attempt, 30 s per attempt.
+ * const TrtcLive = Trtc.layer({ region: "ap-guangzhou", rps: 20 }).pipe(
+ *   Layer.provide(Layer.merge(Credentials.layerDefault, NodeHttpClient.layerUndici))
+ * )
+ *
+ * // The call ids of an app in one hour; each failure is a tagged error, caught by name.
+ * const commIds = Effect.gen(function*() {
+ *   const trtc = yield* Trtc.Trtc
+ *   const response = yield* trtc.describeRoomInfo(
+ *     new Models.DescribeRoomInfoRequest({ sdkAppId: 1400000001, startTime: 1767225600, endTime: 1767229200 })
+ *   )
+ *   return response.roomList.map((room) => room.commId)
+ * }).pipe(
+ *   Effect.catchTag("AuthFailure", (error) => Effect.die(`check the credential: ${error.message}`)),
+ *   Effect.provide(TrtcLive)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

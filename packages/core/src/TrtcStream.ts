@@ -695,6 +695,28 @@ export const callEvents = (call: CallRef, options?: Options): Stream.Stream<Even
  * (`users`), every event of each user within the period (`userEvents`). Ordered by room
  * (creation time), user (first join), then time.
  *
+ * @example
+ * ```ts
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+ * import * as Trtc from "@effect-trtc/core/Trtc"
+ * import * as TrtcStream from "@effect-trtc/core/TrtcStream"
+ * import * as Credentials from "@effect-trtc/signer/Credentials"
+ * import * as Effect from "effect/Effect"
+ * import * as Layer from "effect/Layer"
+ * import * as Stream from "effect/Stream"
+ *
+ * const TrtcLive = Trtc.layer({ region: "ap-guangzhou" }).pipe(
+ *   Layer.provide(Layer.merge(Credentials.layerDefault, NodeHttpClient.layerUndici))
+ * )
+ *
+ * // Who failed to enter a call on 2026-01-01 (UTC): one constant-memory stream, any number of calls.
+ * const failedJoins = TrtcStream.events(1400000001, { start: 1767225600, end: 1767311999 }).pipe(
+ *   Stream.filter((event) => event.eventId === 5003 && event.paramOne === 0), // "Failed to enter room"
+ *   Stream.runForEach((event) => Effect.log(`${event.commId} ${event.userId} ${event.description}`)),
+ *   Effect.provide(TrtcLive)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category streams
  */

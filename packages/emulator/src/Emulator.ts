@@ -229,6 +229,25 @@ const generate = (options: Options, anchor: number): DataSet => {
 /**
  * Starts an emulator for the life of the scope.
  *
+ * @example
+ * ```ts
+ * import * as DataSet from "@effect-trtc/emulator/DataSet"
+ * import * as Emulator from "@effect-trtc/emulator/Emulator"
+ * import * as Effect from "effect/Effect"
+ *
+ * // A seeded TRTC API on 127.0.0.1 and a free port, stopped when the scope closes. Point a client
+ * // at `emulator.endpoint` with `emulator.credential` (the public `Emulator.defaultCredential`).
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const emulator = yield* Emulator.make({ seed: 7, roomsPerApp: 3 })
+ *   assert.match(emulator.url, /^http:\/\/127\.0\.0\.1:\d+$/)
+ *   assert.strictEqual(emulator.credential.secretId, Emulator.defaultCredential.secretId)
+ *   return DataSet.stats(emulator.dataSet)
+ * }))
+ *
+ * const stats = await Effect.runPromise(program)
+ * assert.strictEqual(stats.rooms, 3)
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

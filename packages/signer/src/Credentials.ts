@@ -387,6 +387,20 @@ export const layerChain = (providers: ReadonlyArray<Provider>): Layer.Layer<Cred
 /**
  * The default chain as a layer: environment → profile file → tccli.
  *
+ * @example
+ * ```ts
+ * import * as Credentials from "@effect-trtc/signer/Credentials"
+ * import * as Effect from "effect/Effect"
+ *
+ * // Which identity requests would be signed with. The secrets stay `Redacted`, and a missing
+ * // credential is a `CredentialsError` naming each source tried and the fix.
+ * const whoAmI: Effect.Effect<string> = Credentials.get.pipe(
+ *   Effect.map((credential) => `signing as ${credential.secretId}`),
+ *   Effect.catchTag("CredentialsError", (error) => Effect.succeed(`no credential: ${error.message}`)),
+ *   Effect.provide(Credentials.layerDefault)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

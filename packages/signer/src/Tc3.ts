@@ -225,6 +225,31 @@ const preparedSigningKey = (secretKey: Redacted.Redacted<string>, date: string, 
 /**
  * Signs a request and returns its `Authorization` header with the parts that made it.
  *
+ * @example
+ * ```ts
+ * import * as Tc3 from "@effect-trtc/signer/Tc3"
+ * import * as Redacted from "effect/Redacted"
+ *
+ * // Tencent Cloud's own worked example of signature v3 (CVM DescribeInstances, 2019-02-25).
+ * const signed = Tc3.sign({
+ *   method: "POST",
+ *   host: "cvm.tencentcloudapi.com",
+ *   contentType: "application/json; charset=utf-8",
+ *   body: '{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}',
+ *   service: "cvm",
+ *   timestamp: 1551113065,
+ *   secretId: "AKID**********************0123456789EXAMPLE",
+ *   secretKey: Redacted.make("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE")
+ * })
+ *
+ * // Sent as the `Authorization` header, with `X-TC-Timestamp: 1551113065`.
+ * assert.strictEqual(
+ *   signed.authorization,
+ *   "TC3-HMAC-SHA256 Credential=AKID**********************0123456789EXAMPLE/2019-02-25/cvm/tc3_request, " +
+ *     "SignedHeaders=content-type;host, Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category signing
  */
