@@ -77,7 +77,10 @@ const exportCommand = Command.make("export", {
   start,
   end,
   since,
-  out: Options.file("out").pipe(
+  // Text, not `Options.file`: that refuses a directory or a device as a usage error before
+  // `export` can say what is wrong with the path (internal/exportFile.ts checks it).
+  out: Options.text("out").pipe(
+    Options.withPseudoName("FILE"),
     Options.withDescription("write to this file (NDJSON, or CSV for *.csv), appending whole records"),
     Options.optional
   ),

@@ -14,7 +14,9 @@ import { ExitCode } from "./CliError.js"
 import * as Io from "./internal/io.js"
 import { knownSecrets } from "./internal/secrets.js"
 
-// `trtc ... | head` closes the pipe early: that is a normal end, not a crash.
+// `trtc ... | head` closes the pipe early: that is a normal end, not a crash. Any other write
+// error reaches the write's callback (internal/io.ts), which fails the command with exit 1; the
+// listener keeps Node from crashing on the same error.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(ExitCode.ok)

@@ -31,6 +31,12 @@ export interface RunOptions {
   readonly env?: Record<string, string | undefined>
   /** Send SIGINT once this returns true (given the output so far; checked every 20 ms). */
   readonly interruptWhen?: (output: { readonly stdout: string; readonly stderr: string }) => boolean
+  /** The signal `interruptWhen` sends (default SIGINT). */
+  readonly signal?: NodeJS.Signals
+  /** Runs `bin` through `bash -c` with this prefix, e.g. `ulimit -f 100;` (output redirections too). */
+  readonly shell?: { readonly before: string; readonly after?: string }
+  /** Told the child's pid once it is spawned. */
+  readonly onSpawn?: (pid: number) => void
 }
 
 const baseEnv = (): Record<string, string> => ({
@@ -51,7 +57,14 @@ export const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Effe
   Effect.async<Result>((resume) => {
     const env: Record<string, string> = baseEnv()
     for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v
-    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ["ignore", "pipe", "pipe"] })
+    const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`
+    const child = options.shell === undefined
+      ? spawn(process.execPath, [bin, ...args], { env, stdio: ["ignore", "pipe", "pipe"] })
+      : spawn("bash", ["-c", `${options.shell.before} exec ${[process.execPath, bin, ...args].map(quote).join(" ")} ${options.shell.after ?? ""}`], {
+          env,
+          stdio: ["ignore", "pipe", "pipe"]
+        })
+    if (child.pid !== undefined) options.onSpawn?.(child.pid)
     let stdout = ""
     let stderr = ""
     child.stdout.setEncoding("utf8").on("data", (d: string) => void (stdout += d))
@@ -62,7 +75,7 @@ export const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Effe
       timer = setInterval(() => {
         if (check({ stdout, stderr })) {
           clearInterval(timer)
-          child.kill("SIGINT")
+          child.kill(options.signal ?? "SIGINT")
         }
       }, 20)
     }

@@ -8,6 +8,7 @@ import * as Output from "../Output.js"
 import * as Records from "../Records.js"
 import * as Time from "../Time.js"
 import * as Api from "./api.js"
+import * as CallStream from "./callStream.js"
 import type * as EmulatorCommands from "./emulatorCommands.js"
 import * as ExportFile from "./exportFile.js"
 import { type GlobalFlags, type Globals, resolveGlobals } from "./globals.js"
@@ -135,22 +136,30 @@ export const exportEvents = (flags: GlobalFlags & {
     }
     const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400)
     const progress = Progress.make(io, "export", Api.requestCount, Math.ceil((span.endTime - span.startTime) / 86400))
+    // Each call's events arrive in chunks, then a last item (`end`) once the call is complete:
+    // nothing holds a whole call, however large.
     const calls = (skip: (commId: string) => boolean) =>
       Stream.unwrap(Effect.map(Deferred.make<never, Source.SourceError>(), (failure) =>
         // One failure for the whole export: when the rooms or any call fails, no stream sends
         // another request (each alone would fetch on until the failure's turn in output order).
-        Source.rooms(flags.sdkAppId, span, undefined, failure).pipe(
-          Stream.filter((call) => !skip(call.commId)),
-          Stream.mapEffect(
-            (call) => Effect.map(Source.callEvents(call, globals.concurrency, failure), (events) => ({ call, events })),
-            { concurrency: globals.concurrency }
-          )
+        CallStream.concatPrefetched(
+          Source.rooms(flags.sdkAppId, span, undefined, failure).pipe(
+            Stream.filter((call) => !skip(call.commId)),
+            Stream.map((call) =>
+              CallStream.eventChunks(call, globals.concurrency, failure).pipe(
+                Stream.map((events) => ({ call, events, end: false })),
+                Stream.concat(Stream.succeed({ call, events: [] as ReadonlyArray<Records.EventRecord>, end: true }))
+              ))
+          ),
+          globals.concurrency
         ))).pipe(
-        Stream.tap(({ call, events }) =>
-          Effect.zipRight(
-            progress.position((call.createTime - span.startTime) / Math.max(1, span.endTime - span.startTime)),
-            Effect.zipRight(progress.calls(1), progress.events(events.length))
-          ))
+        Stream.tap(({ call, end, events }) =>
+          end
+            ? Effect.zipRight(
+                progress.position((call.createTime - span.startTime) / Math.max(1, span.endTime - span.startTime)),
+                progress.calls(1)
+              )
+            : progress.events(events.length))
       )
     if (Option.isNone(flags.out)) {
       const rows = calls(() => false).pipe(Stream.mapConcatChunk(({ events }) => Chunk.fromIterable(events)))
@@ -172,6 +181,7 @@ export const exportEvents = (flags: GlobalFlags & {
         format === "csv" ? Output.csvLine(Records.eventColumns.all.map((k) => event[k as keyof Records.EventRecord])) : Output.ndjsonLine(event as unknown as Output.Row)
       let written = 0
       yield* calls((commId) => file.state.completed.has(commId)).pipe(
+        // One append per chunk, of whole records: a stop at any moment leaves whole records.
         Stream.runForEach(({ events }) => {
           const fresh = ExportFile.remaining(file.state, events)
           written += fresh.length
