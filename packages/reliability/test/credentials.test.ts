@@ -1,7 +1,8 @@
 // Credentials edge cases: an expired or missing temporary token surfaces as
 // AuthFailure.TokenFailure with a hint (CLI exit 3) and a typed error in the library; a profile
 // or tccli file readable by every user gives a warning naming the fix (and still works), while
-// a private one (0600) gives none.
+// a private one (0600) gives none; a FIFO or a /dev/zero symlink in place of a credential file
+// is refused at once with one line and exit 3.
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Models from "@effect-trtc/core/Models"
 import * as Trtc from "@effect-trtc/core/Trtc"
@@ -14,8 +15,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
+import * as childProcess from "node:child_process"
 import * as fs from "node:fs"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { credentialEnv, emptyHome, leaks, run, sdkAppId, secretId, secretKey, token } from "./helpers.js"
 
 const expiredToken = "expiredTokenFromYesterday0123456789"
@@ -91,6 +93,36 @@ layer(Emulator.layer({ rps: 0, seed: 4, credentials: [{ secretId, secretKey, tok
       const r2 = yield* run([...rooms, "--profile", "ops"], { env: { TRTC_ENDPOINT: emulator.url }, home: named.home })
       assert.strictEqual(r2.code, 0, r2.stderr)
       assert.match(r2.stderr, /readable by every user/)
+    }))
+
+  it.effect("a FIFO or a /dev/zero symlink as the credentials file: refused at once, exit 3, one line, no secret", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const cases: Array<{ readonly relative: string; readonly place: (file: string) => void; readonly what: RegExp }> = [
+        // Before the fix a FIFO hung the CLI forever (issue 18.6); the test timeout would catch that.
+        { relative: ".tencentcloud/credentials", place: (file) => childProcess.execFileSync("mkfifo", [file]), what: /a FIFO \(named pipe\), not a regular file/ },
+        // ... and /dev/zero was read for 635 MB before an "unknown error".
+        { relative: ".tencentcloud/credentials", place: (file) => fs.symlinkSync("/dev/zero", file), what: /a character device, not a regular file/ },
+        // tccli's file is read the same way once the profile file is absent.
+        { relative: ".tccli/default.credential", place: (file) => childProcess.execFileSync("mkfifo", [file]), what: /a FIFO/ }
+      ]
+      for (const { place, relative, what } of cases) {
+        const home = emptyHome()
+        const file = join(home, relative)
+        fs.mkdirSync(dirname(file), { recursive: true })
+        place(file)
+        const r = yield* run(rooms, { env: { TRTC_ENDPOINT: emulator.url }, home })
+        assert.strictEqual(r.signal, null, r.stderr)
+        assert.strictEqual(r.code, 3, r.stderr)
+        assert.strictEqual(r.stdout, "")
+        const lines = r.stderr.trimEnd().split("\n")
+        assert.strictEqual(lines.length, 1, r.stderr)
+        assert.include(lines[0], file)
+        assert.match(lines[0], what)
+        assert.match(lines[0], /regular file/)
+        assert.notMatch(r.stderr, /\n\s+at /, "no stack trace")
+        assert.deepStrictEqual(leaks(r.stdout + r.stderr, [secretKey, token]), [])
+      }
     }))
 
   it.effect("library: layerProfile logs the warning for a world-readable file", () =>

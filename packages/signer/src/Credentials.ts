@@ -15,7 +15,14 @@ import * as Schema from "effect/Schema"
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
-import { type RawCredential, parseIni, parseTccli, validate } from "./internal/credentialFiles.js"
+import {
+  maxCredentialFileBytes,
+  parseIni,
+  parseTccli,
+  type RawCredential,
+  readCredentialFile,
+  validate
+} from "./internal/credentialFiles.js"
 
 /**
  * A SecretId with its SecretKey and, for temporary credentials, the session token sent as
@@ -222,15 +229,17 @@ const homeDirectory = Effect.map(
 )
 
 const readText = (file: string, source: string, createFix: string) =>
-  Effect.tryPromise({
-    try: () => fs.readFile(file, "utf8"),
-    catch: (cause) => {
-      const code = (cause as NodeJS.ErrnoException).code
-      return code === "ENOENT"
-        ? new CredentialsError({ source, reason: "NotFound", problem: "the file does not exist", fix: createFix })
-        : new CredentialsError({ source, reason: "Invalid", problem: `the file cannot be read (${code ?? "unknown error"})`, fix: "check its permissions" })
-    }
-  })
+  Effect.mapError(readCredentialFile(file), (read) =>
+    new CredentialsError({
+      source,
+      reason: read.reason,
+      problem: read.problem,
+      fix: read.reason === "NotFound"
+        ? createFix
+        : read.fix !== undefined
+          ? read.fix
+          : `replace it with a regular file (at most ${maxCredentialFileBytes} bytes, chmod 600) holding the credentials, or ${createFix}`
+    }))
 
 // A key file others can read is a key others can use; say so, but do not refuse to work.
 const warnIfWorldReadable = (file: string) =>
