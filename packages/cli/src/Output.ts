@@ -7,6 +7,7 @@
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
+import * as DisplayWidth from "./internal/displayWidth.js"
 
 /**
  * The output formats of every listing command.
@@ -150,14 +151,20 @@ export const ndjsonLine = (row: Row): string => JSON.stringify(row) + "\n"
 
 const ellipsis = "…"
 
+// Widths are terminal columns, not UTF-16 units, so CJK ids (two columns a character) line up.
 const fit = (text: string, width: number): string =>
-  text.length <= width ? text.padEnd(width) : width <= 1 ? text.slice(0, width) : text.slice(0, width - 1) + ellipsis
+  DisplayWidth.displayWidth(text) <= width
+    ? DisplayWidth.pad(text, width)
+    : width <= 1
+      ? DisplayWidth.pad(DisplayWidth.takeWidth(text, width), width)
+      : DisplayWidth.pad(DisplayWidth.takeWidth(text, width - 1) + ellipsis, width)
 
 const numeric = (cell: Cell) => typeof cell === "number"
 
 /**
- * Renders rows as aligned columns no wider than `width` characters: columns keep their natural
- * width while they fit; then the `shrinkFirst` columns, and after them the widest, are narrowed
+ * Renders rows as aligned columns no wider than `width` terminal columns (display width: CJK and
+ * fullwidth characters count two, combining marks none): columns keep their natural width while
+ * they fit; then the `shrinkFirst` columns, and after them the widest, are narrowed
  * (cells cut with `…`) until the table fits.
  * Numbers are right-aligned.
  *
@@ -171,10 +178,11 @@ export const renderTable = (
   shrinkFirst: ReadonlyArray<string> = []
 ): string => {
   const gap = 2
-  const natural = columns.map((c) => Math.max(c.length, ...rows.map((r) => cellText(get(r, c)).length)))
+  const natural = columns.map((c) =>
+    Math.max(DisplayWidth.displayWidth(c), ...rows.map((r) => DisplayWidth.displayWidth(cellText(get(r, c))))))
   const widths = [...natural]
   const total = () => widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1)
-  const minimum = columns.map((c) => Math.min(Math.max(4, Math.min(c.length, 8)), natural[columns.indexOf(c)]))
+  const minimum = columns.map((c, i) => Math.min(Math.max(4, Math.min(DisplayWidth.displayWidth(c), 8)), natural[i]))
   for (const name of shrinkFirst) {
     const i = columns.indexOf(name)
     if (i === -1 || total() <= width) continue
@@ -191,7 +199,9 @@ export const renderTable = (
   const line = (cells: ReadonlyArray<string>, right: ReadonlyArray<boolean>) =>
     cells.map((text, i) => {
       const last = i === cells.length - 1
-      if (right[i]) return text.length <= widths[i] ? text.padStart(widths[i]) : fit(text, widths[i])
+      if (right[i]) {
+        return DisplayWidth.displayWidth(text) <= widths[i] ? DisplayWidth.pad(text, widths[i], "start") : fit(text, widths[i])
+      }
       const fitted = fit(text, widths[i])
       return last ? fitted.trimEnd() : fitted
     }).join(" ".repeat(gap))

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
+import * as DisplayWidth from "../src/internal/displayWidth.js"
 import * as Output from "../src/Output.js"
 
 const columns: Output.Columns = { all: ["id", "name", "note"], table: ["id", "name"] }
@@ -95,6 +96,73 @@ describe("Output", () => {
     const text = Output.renderTable(wide, ["id", "name"], 40)
     for (const line of text.trimEnd().split("\n")) assert.isAtMost(line.length, 40)
     assert.include(text, "…")
+  })
+
+  // Rooms and users named in Chinese, Japanese and Korean, mixed with ASCII and a combining mark.
+  const cjkColumns = ["roomId", "userId", "joins", "note"]
+  const cjkRows = [
+    { roomId: "直播间-29", userId: "ユーザー1", joins: 3, note: "ok" },
+    { roomId: "room-7", userId: "김민수", joins: 12, note: "café" },
+    { roomId: "会议室ＡＢ", userId: "bob", joins: 1, note: "ｆｕｌｌ" },
+    { roomId: "e\u0301te\u0301", userId: "李", joins: 100, note: "—" }
+  ]
+
+  /** The display column where each cell of a rendered line starts, found by walking the known cells. */
+  const cellOffsets = (line: string, cells: ReadonlyArray<string>) => {
+    const offsets: Array<number> = []
+    let from = 0
+    for (const cell of cells) {
+      const at = line.indexOf(cell, from)
+      assert.isAtLeast(at, 0, `${JSON.stringify(cell)} in ${JSON.stringify(line)}`)
+      offsets.push(DisplayWidth.displayWidth(line.slice(0, at)))
+      from = at + cell.length
+    }
+    return offsets
+  }
+
+  it("table aligns CJK, fullwidth and combining text by display width", () => {
+    const lines = Output.renderTable(cjkRows, cjkColumns).trimEnd().split("\n")
+    assert.strictEqual(lines.length, cjkRows.length + 1)
+    // Left-aligned text columns start at the same display column in every row.
+    const starts = lines.map((line, i) =>
+      i === 0
+        ? cellOffsets(line, cjkColumns)
+        : cellOffsets(line, cjkColumns.map((c) => String((cjkRows[i - 1] as Record<string, unknown>)[c]))))
+    for (const row of starts) {
+      assert.strictEqual(row[0], starts[0][0])
+      assert.strictEqual(row[1], starts[0][1])
+      assert.strictEqual(row[3], starts[0][3])
+    }
+    // The right-aligned numbers end at the same display column.
+    const numberEnds = cjkRows.map((row, i) => starts[i + 1][2] + String(row.joins).length)
+    assert.strictEqual(new Set(numberEnds).size, 1)
+    // The roomId column is as wide as its widest cell: 会议室ＡＢ is 10 columns, plus the gap.
+    assert.strictEqual(starts[0][1], 10 + 2)
+  })
+
+  it("table cuts CJK cells by display width when the terminal is narrow", () => {
+    const rows = [{ id: "直播间-29-这是一个很长的房间名称", user: "ユーザー" }, { id: "a", user: "b" }]
+    const lines = Output.renderTable(rows, ["id", "user"], 20).trimEnd().split("\n")
+    for (const line of lines) assert.isAtMost(DisplayWidth.displayWidth(line), 20, line)
+    assert.include(lines[1], "…")
+    // The second column still starts at the same display column on every line.
+    const at = (line: string, cell: string) => DisplayWidth.displayWidth(line.slice(0, line.lastIndexOf(cell)))
+    assert.strictEqual(at(lines[1], "ユーザー"), at(lines[0], "user"))
+    assert.strictEqual(at(lines[2], "b"), at(lines[0], "user"))
+  })
+
+  it("displayWidth counts wide characters 2 and combining marks 0", () => {
+    assert.strictEqual(DisplayWidth.displayWidth("直播间-29"), 9)
+    assert.strictEqual(DisplayWidth.displayWidth("ひらがなカタカナ"), 16)
+    assert.strictEqual(DisplayWidth.displayWidth("한국어"), 6)
+    assert.strictEqual(DisplayWidth.displayWidth("ＡＢ１"), 6)
+    assert.strictEqual(DisplayWidth.displayWidth("「、。」"), 8)
+    assert.strictEqual(DisplayWidth.displayWidth("e\u0301"), 1)
+    assert.strictEqual(DisplayWidth.displayWidth("𠀀"), 2)
+    assert.strictEqual(DisplayWidth.displayWidth("plain ascii"), 11)
+    assert.strictEqual(DisplayWidth.takeWidth("直播间", 5), "直播")
+    assert.strictEqual(DisplayWidth.takeWidth("e\u0301x", 1), "e\u0301")
+    assert.strictEqual(DisplayWidth.pad("直", 4), "直  ")
   })
 
   it("defaults to table on a TTY, ndjson otherwise", () => {

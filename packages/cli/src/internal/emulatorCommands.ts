@@ -106,11 +106,24 @@ export const emulator = (flags: EmulatorFlags) =>
       yield* io.stderr(
         `SdkAppId ${sdkAppIds} (${calls} calls); credentials: SecretId ${instance.credential.secretId} (${
           credentials.length > 0 ? "as given" : "the emulator's default key"
-        }).\nTry: TRTC_ENDPOINT=${instance.url} trtc rooms --sdk-app-id ${instance.dataSet.apps[0]?.sdkAppId} --since 14d\n`
+        }).\n${tryLine(instance.url, instance.dataSet.apps[0]?.sdkAppId ?? Emulator.defaultSdkAppId, credentials.length > 0)}\n`
       )
       return yield* Effect.never
     }))
   })
+
+/**
+ * The command `trtc emulator` suggests, ready to paste: with the emulator's built-in demo
+ * credential inline (it is public, documented in `Emulator.defaultCredential`, and accepted by
+ * nothing but the emulator), so that it runs as printed. When the user gave their own
+ * `--credentials`, their key is never echoed: they are told to export it instead.
+ */
+export const tryLine = (url: string, sdkAppId: number, ownCredentials: boolean): string => {
+  const command = `TRTC_ENDPOINT=${url} trtc rooms --sdk-app-id ${sdkAppId} --since 14d`
+  return ownCredentials
+    ? `Try, with TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY set to one of the credentials given to --credentials:\n  ${command}`
+    : `Try (the emulator's public demo credential inline):\n  TENCENTCLOUD_SECRET_ID=${Emulator.defaultCredential.secretId} TENCENTCLOUD_SECRET_KEY=${Emulator.defaultCredential.secretKey} ${command}`
+}
 
 const failurePattern = /fail|error|abnormal|exception|lost|disconnect|timed? ?out|denied|interrupt/i
 
