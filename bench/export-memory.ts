@@ -1,7 +1,7 @@
 /**
  * Peak memory of `trtc export --out` on one large call (issue 18: a call of 380,566 events
  * peaked at 879 MB while each call was collected before one write). The emulator runs as its
- * own process (`trtc emulator`, one call of `--users` users with events capped at 5,000 per
+ * own process (`startEmulatorProcess`: one call of `--users` users with events capped at 5,000 per
  * session, generated lazily, limits off); the real `trtc` bin then exports the app into a file
  * and its peak RSS (VmHWM, read by a preload at exit) is the figure. Target: under 200 MB.
  *
@@ -10,11 +10,12 @@
  *
  * `--bin` names another build of the CLI (e.g. one built from an older commit) to compare.
  */
-import { spawn, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { startEmulatorProcess } from "./emulator-process.js"
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`)
@@ -37,38 +38,16 @@ writeFileSync(preload, `process.on("exit", () => {
   require("fs").writeFileSync(process.env.HWM_FILE, m ? m[1] : "0")
 })\n`)
 
-const emulator = spawn(process.execPath, [
-  Path.join(root, "packages/cli/bin/trtc.mjs"),
-  "emulator",
-  "--port",
-  "0",
-  "--seed",
-  seed,
-  "--rps",
-  "0",
-  "--credentials",
-  `${credential.id}:${credential.key}`,
-  "--apps",
-  "1",
-  "--rooms-per-app",
-  "1",
-  "--users-per-room",
-  String(users),
-  "--events-per-hour",
-  String(eventsPerHour),
-  "--lazy",
-  "--max-events",
-  "1000000"
-], { stdio: ["ignore", "pipe", "inherit"] })
-const url = await new Promise<string>((resolve, reject) => {
-  let text = ""
-  emulator.stdout.on("data", (chunk: Buffer) => {
-    text += chunk.toString("utf8")
-    const match = /listening on (\S+)\n/.exec(text)
-    if (match !== null) resolve(match[1])
-  })
-  emulator.on("exit", (code) => reject(new Error(`emulator exited with ${code}`)))
+const emulator = await startEmulatorProcess({
+  seed: Number(seed),
+  apps: 1,
+  roomsPerApp: 1,
+  usersPerRoom: users,
+  eventsPerHour,
+  maxEvents: 1_000_000,
+  extraArgs: ["--credentials", `${credential.id}:${credential.key}`]
 })
+const url = emulator.url
 
 const out = Path.join(dir, "events.ndjson")
 const hwmFile = Path.join(dir, "hwm")
@@ -100,7 +79,7 @@ const child = spawnSync(process.execPath, [
   encoding: "utf8"
 })
 const seconds = (Date.now() - started) / 1000
-emulator.kill("SIGTERM")
+await emulator.stop()
 if (child.status !== 0) {
   console.error(child.stderr)
   process.exit(1)

@@ -8,11 +8,12 @@
  *   pnpm exec tsx bench/memory.ts [--rooms 4000] [--concurrency 8] [--write]
  */
 import * as Emulator from "@effect-trtc/emulator/Emulator"
-import { execFileSync, spawn, spawnSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import { appendFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { startEmulatorProcess } from "./emulator-process.js"
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`)
@@ -26,31 +27,8 @@ const heap = arg("heap", 0)
 
 const rooms = arg("rooms", 4000)
 const root = fileURLToPath(new URL("..", import.meta.url))
-const emulator = spawn(process.execPath, [
-  Path.join(root, "packages/emulator/bin/trtc-emulator.mjs"),
-  "--port",
-  "0",
-  "--rps",
-  "0",
-  "--seed",
-  "2026",
-  "--apps",
-  "1",
-  "--rooms-per-app",
-  String(rooms),
-  "--lazy",
-  "--max-events",
-  "1000000"
-], { stdio: ["ignore", "pipe", "inherit"] })
-const url = await new Promise<string>((resolve, reject) => {
-  let text = ""
-  emulator.stdout.on("data", (chunk: Buffer) => {
-    text += chunk.toString("utf8")
-    const match = /listening on (\S+)\n/.exec(text)
-    if (match !== null) resolve(match[1])
-  })
-  emulator.on("exit", (code) => reject(new Error(`emulator exited with ${code}`)))
-})
+const emulator = await startEmulatorProcess({ seed: 2026, apps: 1, roomsPerApp: rooms, maxEvents: 1_000_000 })
+const url = emulator.url
 
 // The client: bundled with esbuild and run by plain node (default), or loaded through tsx.
 const clientEntry = fileURLToPath(new URL("./memory-child.ts", import.meta.url))
@@ -89,7 +67,7 @@ for (const take of [100_000, 1_000_000]) {
   rows.push({ take, ...result })
   console.log(`${take} (${mode}): ${result.count} events, ${result.requests} requests, ${(result.ms / 1000).toFixed(1)} s, peak RSS ${result.vmHwm.toFixed(0)} MB`)
 }
-emulator.kill("SIGTERM")
+await emulator.stop()
 
 if (process.argv.includes("--write")) {
   const file = new URL("./results/streams.md", import.meta.url)
