@@ -31,22 +31,26 @@ interface Tc3Vector {
 const tc3Path = process.env["TC3_VECTORS"] ?? new URL("./vectors/tc3.json", import.meta.url).pathname
 const tc3Vectors = JSON.parse(readFileSync(tc3Path, "utf8")) as ReadonlyArray<Tc3Vector>
 
+/** Signs a vector's request as the SDK did. */
+const signVector = (v: Tc3Vector) =>
+  Tc3.sign({
+    method: v.method,
+    host: v.host,
+    query: v.query,
+    contentType: v.contentType,
+    body: v.payload,
+    service: v.service,
+    timestamp: v.timestamp,
+    secretId: v.secretId,
+    secretKey: Redacted.make(v.secretKey)
+  })
+
 describe("TC3 vectors from the official SDK", () => {
   it("has vectors to check", () => {
     expect(tc3Vectors.length).toBeGreaterThan(0)
   })
   it.each(tc3Vectors.map((v) => [v.id, v] as const))("%s", (_id, v) => {
-    const signed = Tc3.sign({
-      method: v.method,
-      host: v.host,
-      query: v.query,
-      contentType: v.contentType,
-      body: v.payload,
-      service: v.service,
-      timestamp: v.timestamp,
-      secretId: v.secretId,
-      secretKey: Redacted.make(v.secretKey)
-    })
+    const signed = signVector(v)
     expect(signed.date).toBe(v.date)
     expect(signed.credentialScope).toBe(v.credentialScope)
     expect(signed.signedHeaders).toBe(v.signedHeaders)
@@ -88,17 +92,7 @@ describe("TC3 mixed-case Content-Type vectors from the official SDK", () => {
     for (const v of caseVectors) expect(v.signature).not.toBe(v.lowercasedSignature)
   })
   it.each(caseVectors.map((v) => [v.id, v] as const))("%s: sign keeps the case, as the SDK signs it", (_id, v) => {
-    const signed = Tc3.sign({
-      method: v.method,
-      host: v.host,
-      query: v.query,
-      contentType: v.contentType,
-      body: v.payload,
-      service: v.service,
-      timestamp: v.timestamp,
-      secretId: v.secretId,
-      secretKey: Redacted.make(v.secretKey)
-    })
+    const signed = signVector(v)
     expect(signed.signature).toBe(v.signature)
     expect(signed.authorization).toBe(v.authorization)
   })
