@@ -729,6 +729,9 @@ const finish = (drafts: Array<Draft>, session: SessionSkeleton, startMs: number,
 // abnormal experiences
 // ---------------------------------------------------------------------------
 
+// How many abnormal experiences a session has: most none.
+const abnormalCounts = [[0, 60], [1, 28], [2, 9], [3, 3]] as const
+
 /**
  * Abnormal experiences of one session (`DescribeUnusualEvent`), sorted by time: most sessions
  * have none, some one to three. Start-up trouble (slow entry, video or audio that would not
@@ -739,16 +742,20 @@ const finish = (drafts: Array<Draft>, session: SessionSkeleton, startMs: number,
 export const abnormalOf = (seed: number, room: RoomSkeleton, session: SessionSkeleton): Array<AbnormalExperience> => {
   if (session.userId.startsWith(relayPrefix)) return []
   const rng = mulberry32(hash32(seed, "abnormal", room.commId, session.userId, session.joinTs))
-  const count = weighted(rng, [[0, 60], [1, 28], [2, 9], [3, 3]] as const)
+  const count = weighted(rng, abnormalCounts)
+  if (count === 0) return []
   const duration = session.leaveTs - session.joinTs
   const video = publishesVideo(seed, room.commId, session)
   const out: Array<AbnormalExperience> = []
   for (let i = 0; i < count; i++) {
     const experienceId = weighted(rng, [[1, 2], [2, video ? 1 : 0], [3, 1], [4, video ? 3 : 0], [5, 3]] as const)
     const eventTime = session.joinTs + int(rng, 0, experienceId <= 3 ? Math.min(30, duration) : duration)
-    const peers = room.sessions.filter((o) =>
-      o.userId !== session.userId && !o.userId.startsWith(relayPrefix) && o.joinTs <= eventTime && o.leaveTs >= eventTime &&
-      (experienceId !== 4 || publishesVideo(seed, room.commId, o)))
+    // Looked for only when a downstream cause is drawn: most experiences need no peer.
+    let peers: Array<SessionSkeleton> | undefined
+    const peersNow = () =>
+      peers ??= room.sessions.filter((o) =>
+        o.userId !== session.userId && !o.userId.startsWith(relayPrefix) && o.joinTs <= eventTime && o.leaveTs >= eventTime &&
+        (experienceId !== 4 || publishesVideo(seed, room.commId, o)))
     const pool = causes[experienceId]!
     const events: Array<AbnormalEvent> = []
     const wanted = int(rng, 1, 3)
@@ -757,7 +764,7 @@ export const abnormalOf = (seed: number, room: RoomSkeleton, session: SessionSke
       if (events.some((e) => e.abnormalEventId === id)) continue
       if (!isDownstreamEventId(id)) events.push({ abnormalEventId: id, peerId: "" })
       // Nobody to receive from: a downstream cause cannot be it.
-      else if (peers.length > 0) events.push({ abnormalEventId: id, peerId: pick(rng, peers).userId })
+      else if (peersNow().length > 0) events.push({ abnormalEventId: id, peerId: pick(rng, peersNow()).userId })
     }
     if (events.length === 0) events.push({ abnormalEventId: pool.find((id) => !isDownstreamEventId(id))!, peerId: "" })
     out.push({ experienceId, eventTime, events })
