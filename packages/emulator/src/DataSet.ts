@@ -318,8 +318,9 @@ export const DataSetSchema = Schema.Struct({
  * call of more than 4 h over a UTC midnight (when the window holds one, i.e. retention of 2
  * days or more) with a unicode room id, a user who rejoins and a relay robot (`mixer_…`,
  * whose stream others receive as Type 7), and the last room drawn (when an app has two or
- * more) is still open at the anchor. Web users (`deviceType` `web`) report WebRTC events,
- * other devices SDK events.
+ * more) is still open at the anchor (with `progressive`, running at the anchor and ending
+ * after it). Web users (`deviceType` `web`) report WebRTC events, other devices SDK events;
+ * some sessions have abnormal experiences (`abnormal`, for `DescribeUnusualEvent`).
  *
  * Every event is materialised: use {@link generateLazy} for large sets. Throws a `RangeError`
  * for an anchor or seed that is not a finite number (a programming error).
