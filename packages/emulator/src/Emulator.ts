@@ -1,6 +1,6 @@
 /**
  * A local TRTC API 3.0 server over real HTTP: TC3 and v1 signatures, common parameters, the
- * four Call Quality Monitoring actions with their limits and error codes, a per-action rate
+ * five Call Quality Monitoring actions with their limits and error codes, a per-action rate
  * limit, fault injection and admin endpoints. Used by tests, demos and the `trtc emulator`
  * command.
  *
@@ -274,6 +274,7 @@ export const make: (options?: Options) => Effect.Effect<Instance, never, Scope.S
           port: options.port ?? 0,
           credentials,
           dataSet,
+          // 20 requests per second per action (reference §4.1): the emulator's own copy.
           rps: options.rps ?? 20,
           retentionDays: options.retentionDays ?? 14,
           maxEventsPerResponse: options.maxEventsPerResponse ?? 10_000,

@@ -1,5 +1,5 @@
 /**
- * The HTTP server: protocol (TC3 and v1), common parameters, rate limit, faults, the four
+ * The HTTP server: protocol (TC3 and v1), common parameters, rate limit, faults, the five
  * actions, the request log and the admin endpoints. Built directly on `node:http` with a
  * synchronous request path, because the emulator must serve thousands of signed requests per
  * second on a small machine.
@@ -82,9 +82,11 @@ export interface RunningServer {
   readonly close: () => Promise<void>
 }
 
+// The emulator's own copies of the protocol's facts (version, regions, actions), independent of
+// core's on purpose: it is the check of the client, not a mirror of it.
 const version = "2019-07-22"
 const regions = new Set(["ap-beijing", "ap-guangzhou", "ap-mumbai", "ap-singapore", "na-toronto"])
-const actionNames = new Set(["DescribeRoomInfo", "DescribeUserInfo", "DescribeCallDetailInfo", "DescribeUserEvent"])
+const actionNames = new Set(["DescribeRoomInfo", "DescribeUserInfo", "DescribeCallDetailInfo", "DescribeUserEvent", "DescribeUnusualEvent"])
 const languages = new Set(["zh-CN", "en-US"])
 const maxBodyBytes = 10 * 1024 * 1024
 const maxQueryBytes = 32 * 1024
@@ -254,6 +256,11 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
         result = q instanceof ApiFailure ? q : StoreModule.describeCallDetailInfo(store, storeOptions, q, horizon)
         break
       }
+      case "DescribeUnusualEvent": {
+        const q = Params.unusualEvent(raw, ctx)
+        result = q instanceof ApiFailure ? q : StoreModule.describeUnusualEvent(store, q, horizon)
+        break
+      }
       default: {
         const q = Params.userEvent(raw, ctx)
         result = q instanceof ApiFailure ? q : StoreModule.describeUserEvent(store, storeOptions, q, nowSeconds, horizon)
@@ -265,7 +272,7 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
   const flatParams = (text: string, action: string): Params.RawParams | ApiFailure => {
     const value = Params.decodeFlat(text)
     if (value === undefined) {
-      return action === "DescribeUserInfo" || action === "DescribeCallDetailInfo"
+      return action === "DescribeUserInfo" || action === "DescribeCallDetailInfo" || action === "DescribeUnusualEvent"
         ? apiFailure("InvalidParameter.EncodeParams", "Invalid `EncodeParams`: the parameters are not correctly URL-encoded.")
         : apiFailure("InvalidParameter.UrlParamsError", "Failed to parse URL parameters: they are not correctly URL-encoded.")
     }
@@ -491,6 +498,9 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
           return adminJson(res, 400, { error: `${field}: ${value} would put the clock ${Math.round(offset)} s from the wall clock, beyond ±${maxClockOffsetSeconds} s (10 years); keep the offset within it` })
         }
         setClockOffsetSeconds(offset)
+        // A frozen clock set to an instant reads exactly that instant: the offset arithmetic
+        // alone can land a float hair below it, a whole second early once floored.
+        if (field === "nowSeconds" && frozenAt !== undefined) frozenAt = value * 1000
         return adminJson(res, 200, clockView())
       }
       case "GET faults":
