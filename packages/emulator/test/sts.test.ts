@@ -23,6 +23,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as util from "node:util"
+import { CommonClient, OIDCRoleArnCredential, STSCredential } from "tencentcloud-sdk-nodejs-common"
 import * as Emulator from "../src/Emulator.js"
 import { appId, tinyDataSet } from "./support.js"
 
@@ -327,4 +328,37 @@ describe("CVM instance role (metadata service)", () => {
       assert.notStrictEqual(second.secretId, first.secretId)
       assert.strictEqual(yield* describeRooms(emulator, get), "ok")
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+})
+
+describe("the official Node SDK against the emulator's STS", () => {
+  // The SDK reads the wall clock (Date.now) for signing and expiry, so this emulator runs on it
+  // too; nothing here depends on the hour.
+  const httpProfile = (emulator: Emulator.Instance) => ({ httpProfile: { endpoint: emulator.endpoint, protocol: "http://", reqTimeout: 30 } })
+
+  it.scoped("STSCredential and OIDCRoleArnCredential get credentials that then sign a TRTC call", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.make({ sts: { webIdentityTokens: ["sdk-oidc-token"] } })
+      const base = { secretId: emulator.credential.secretId, secretKey: Redacted.value(emulator.credential.secretKey) }
+      const sts = new STSCredential({ credential: base, profile: httpProfile(emulator) }, { RoleArn: roleArn, RoleSessionName: "node-sdk", DurationSeconds: 900 })
+      const oidc = new OIDCRoleArnCredential(
+        // Unsigned (skipSign): the SDK needs no credential for it.
+        { credential: {}, region: "ap-guangzhou", profile: httpProfile(emulator) },
+        { RoleArn: roleArn, RoleSessionName: "node-sdk-oidc", WebIdentityToken: "sdk-oidc-token", ProviderId: "tke-oidc", DurationSeconds: 900 }
+      )
+      for (const provider of [sts, oidc]) {
+        const credential = yield* Effect.promise(() => provider.getCredential())
+        assert.match(credential.secretId ?? "", /^AKIDTMP/)
+        assert.isString(credential.token)
+        const client = new CommonClient(emulator.endpoint, "2019-07-22", { credential, region: "ap-guangzhou", profile: httpProfile(emulator) })
+        const nowSeconds = Math.floor((yield* emulator.now) / 1000)
+        const answer = yield* Effect.promise(() =>
+          client.request("DescribeRoomInfo", { SdkAppId: Emulator.defaultSdkAppId, StartTime: nowSeconds - 3600, EndTime: nowSeconds }).then(
+            (response: { readonly RequestId?: string }) => response.RequestId !== undefined ? "ok" : "no request id",
+            (error: { readonly code?: string }) => error.code ?? "no code"
+          ))
+        assert.strictEqual(answer, "ok")
+      }
+      const actions = (yield* emulator.requests).map((entry) => entry.action)
+      assert.deepStrictEqual(actions, ["AssumeRole", "DescribeRoomInfo", "AssumeRoleWithWebIdentity", "DescribeRoomInfo"])
+    }))
 })
