@@ -86,6 +86,16 @@ export const make = (config: StsConfig): Sts => {
 
   const issue = (roleArn: string, sessionName: string, durationSeconds: number, nowSeconds: number): Issued => {
     count++
+    // A long run issues credentials for ever: forget those expired a day ago (their requests are
+    // then SecretIdNotFound, as a long-deleted key's are).
+    if (count % 256 === 0) {
+      for (const [secretId, old] of issued) {
+        if (old.expiredTime < nowSeconds - 86_400) {
+          issued.delete(secretId)
+          revoked.delete(secretId)
+        }
+      }
+    }
     const credential: Issued = {
       // Issued SecretIds start with AKID like long-term ones; the counter keeps them unique.
       secretId: `AKIDTMP${String(count).padStart(6, "0")}${random(18).slice(0, 24)}`,
