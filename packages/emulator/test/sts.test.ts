@@ -238,6 +238,27 @@ describe("STS AssumeRole", () => {
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })
 
+describe("tccli's credential file", () => {
+  it.scoped("\"role-arn\" assumes the role with the file's keys; \"type\": \"cvm-role\" takes the instance role", () =>
+    Effect.gen(function*() {
+      const emulator = yield* start({ sts: { instanceRole: "trtc-reader" } })
+      const home = fs.mkdtempSync(path.join(tmpRoot, "tccli-home-"))
+      fs.mkdirSync(path.join(home, ".tccli"))
+      const keys = { secretId: emulator.credential.secretId, secretKey: Redacted.value(emulator.credential.secretKey) }
+      fs.writeFileSync(path.join(home, ".tccli", "ops.credential"), JSON.stringify({ ...keys, "role-arn": roleArn, "role-session-name": "from-tccli" }), { mode: 0o600 })
+      fs.writeFileSync(path.join(home, ".tccli", "node.credential"), JSON.stringify({ type: "cvm-role" }), { mode: 0o600 })
+      const options = { endpoint: emulator.url, metadataUrl: `${emulator.url}/latest/meta-data/` }
+      const assumed = yield* withEnv({ HOME: home })(yield* RoleCredentials.tccliRole("ops", options))
+      assert.strictEqual(yield* describeRooms(emulator, fixed(assumed)), "ok")
+      const sts = (yield* emulator.requests).filter((entry) => entry.action === "AssumeRole")
+      assert.deepStrictEqual(sts.map((entry) => (entry.params as Record<string, unknown>)["RoleSessionName"]), ["from-tccli"])
+      // Through the default chain, TCCLI_PROFILE picks the profile as tccli does.
+      const instance = yield* withEnv({ HOME: home, TCCLI_PROFILE: "node" })(yield* RoleCredentials.defaultChain(options))
+      assert.strictEqual(yield* describeRooms(emulator, fixed(instance)), "ok")
+      assert.isTrue((yield* emulator.requests).some((entry) => entry.action === "metadata /latest/meta-data/cam/security-credentials/trtc-reader"))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+})
+
 describe("OIDC web identity", () => {
   const webToken = "eyJhbGciOiJSUzI1NiJ9.web-identity-token-must-never-leak.sig"
 
@@ -310,7 +331,7 @@ describe("CVM instance role (metadata service)", () => {
       const chain = yield* RoleCredentials.defaultChain({ metadataUrl: `${emulator.url}/latest/meta-data/` })
       const none = yield* Effect.flip(withEnv({ HOME: fs.mkdtempSync(path.join(tmpRoot, "empty-home-")) })(chain))
       assert.strictEqual(none.source, "credential chain")
-      assert.deepStrictEqual(none.tried?.map((entry) => entry.split(":")[0]!.split(" ")[0]), ["environment", "environment", "profile", "profile", "tccli", "CVM", "TKE"])
+      assert.deepStrictEqual(none.tried?.map((entry) => entry.split(":")[0]!.split(" ")[0]), ["environment", "environment", "profile", "profile", "tccli", "tccli", "CVM", "TKE"])
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.scoped("the default chain falls through to the instance role when no keys are configured", () =>

@@ -378,6 +378,22 @@ export const profileSection = (profile = "default"): Effect.Effect<
 export const layerProfile = (profile?: string): Layer.Layer<Credentials> => layerFromProvider(fromProfile(profile))
 
 /**
+ * Where tccli keeps a profile's credential: `$HOME/.tccli/<profile>.credential`, the profile
+ * defaulting to `TCCLI_PROFILE`, then `default`.
+ *
+ * @since 0.1.0
+ * @category providers
+ */
+export const tccliFilePath = (profile?: string): Effect.Effect<{ readonly file: string; readonly name: string }> =>
+  Effect.gen(function*() {
+    const name = profile ?? Option.getOrElse(
+      yield* Effect.orElseSucceed(optionalString("TCCLI_PROFILE"), () => Option.none<string>()),
+      () => "default"
+    )
+    return { file: path.join(yield* homeDirectory, ".tccli", `${name}.credential`), name }
+  })
+
+/**
  * Reads tccli's `~/.tccli/<profile>.credential` JSON (`secretId`, `secretKey`, `token`); the
  * profile defaults to `TCCLI_PROFILE`, then `default`, as tccli does.
  *
@@ -386,11 +402,7 @@ export const layerProfile = (profile?: string): Layer.Layer<Credentials> => laye
  */
 export const fromTccli = (profile?: string): Provider =>
   Effect.gen(function*() {
-    const name = profile ?? Option.getOrElse(
-      yield* Effect.orElseSucceed(optionalString("TCCLI_PROFILE"), () => Option.none<string>()),
-      () => "default"
-    )
-    const file = path.join(yield* homeDirectory, ".tccli", `${name}.credential`)
+    const { file, name } = yield* tccliFilePath(profile)
     const source = `tccli file ${file}`
     const text = yield* readText(file, source, `run: tccli configure --profile ${name}`)
     yield* warnIfWorldReadable(file)

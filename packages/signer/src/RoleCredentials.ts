@@ -339,6 +339,48 @@ export const profileRole = (profile = "default", options: StsOptions = {}): Effe
   })
 
 /**
+ * tccli's role in its credential file: `~/.tccli/<profile>.credential` with `"role-arn"` (and
+ * optionally `"role-session-name"`) assumes that role with the file's `secretId` / `secretKey`;
+ * with `"type": "cvm-role"` it takes the instance role (see {@link cvmRole}). `NotFound` when the
+ * file is missing or has neither. The profile defaults to `TCCLI_PROFILE`, then `default`.
+ *
+ * @since 0.1.0
+ * @category providers
+ */
+export const tccliRole = (
+  profile?: string,
+  options: StsOptions & Pick<CvmRoleOptions, "metadataUrl"> & { readonly metadataTimeout?: Duration.DurationInput | undefined } = {}
+): Effect.Effect<Credentials.Provider, never, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const { metadataTimeout, metadataUrl, ...sts } = options
+    const instance = yield* cvmRole({ ...sts, metadataUrl, timeout: metadataTimeout })
+    return yield* providing((provide) => {
+      const fetch = Effect.gen(function*() {
+        const { file, name } = yield* Credentials.tccliFilePath(profile)
+        const source = `tccli file ${file}`
+        const text = yield* Effect.mapError(readCredentialFile(file), (read) =>
+          new Credentials.CredentialsError({ source, reason: read.reason, problem: read.problem, fix: read.fix ?? `run: tccli configure --profile ${name}` }))
+        let json: unknown
+        try {
+          json = JSON.parse(text.replace(/^\uFEFF/, ""))
+        } catch {
+          return yield* invalid(source, "the file is not valid JSON", `run: tccli configure --profile ${name}`)
+        }
+        const record = typeof json === "object" && json !== null && !Array.isArray(json) ? json as Record<string, unknown> : {}
+        if (record["type"] === "cvm-role") return yield* instance
+        const roleArn = typeof record["role-arn"] === "string" ? record["role-arn"].trim() : ""
+        if (roleArn.length === 0) {
+          return yield* new Credentials.CredentialsError({ source, reason: "NotFound", problem: "the file names no role-arn and is not \"type\": \"cvm-role\"", fix: "add \"role-arn\" to assume a role" })
+        }
+        const base = yield* Credentials.fromTccli(profile)
+        const session = typeof record["role-session-name"] === "string" ? record["role-session-name"] : undefined
+        return yield* fetchAssumeRole({ ...sts, roleArn, roleSessionName: session, base: Effect.succeed(base) }, `${source} role-arn`)
+      })
+      return Credentials.refreshing(provide(fetch), sts)
+    })
+  })
+
+/**
  * Settings of {@link defaultChain}.
  *
  * @since 0.1.0
@@ -356,7 +398,8 @@ export interface DefaultChainOptions extends StsOptions {
 /**
  * The SDKs' default chain with roles, in their order: the environment (tccli's
  * `TENCENTCLOUD_ROLE_ARN` role first, then the plain keys), the profile file (its `role_arn`
- * first), tccli's file, the CVM/TKE instance role, then TKE OIDC. A source that is not
+ * first), tccli's file (its `role-arn` or `"type": "cvm-role"` first), the CVM/TKE instance
+ * role, then TKE OIDC. A source that is not
  * configured passes to the next; a configured but broken one stops the chain.
  *
  * @since 0.1.0
@@ -370,6 +413,7 @@ export const defaultChain = (options: DefaultChainOptions = {}): Effect.Effect<C
       Credentials.fromEnv,
       yield* profileRole(profile, sts),
       Credentials.fromProfile(profile),
+      yield* tccliRole(profile, { ...sts, metadataUrl, metadataTimeout }),
       Credentials.fromTccli(profile),
       yield* cvmRole({ ...sts, metadataUrl, timeout: metadataTimeout }),
       yield* tkeWebIdentity(sts)
