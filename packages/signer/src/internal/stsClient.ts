@@ -110,8 +110,7 @@ export const callSts = (call: StsCall): Effect.Effect<Credential, CredentialsErr
       Effect.catchTags({
         RequestError: (error) => Effect.fail(new CredentialsError({ source, reason: "Invalid", problem: `STS ${call.action}: ${transportProblem(error)}`, fix: "check the STS endpoint and the network" })),
         ResponseError: (error) => Effect.fail(new CredentialsError({ source, reason: "Invalid", problem: `STS ${call.action}: ${transportProblem(error)}`, fix: "check the STS endpoint and the network" }))
-      }),
-      Effect.scoped
+      })
     )
     if (response.status !== 200) {
       return yield* new CredentialsError({ source, reason: "Invalid", problem: `STS ${call.action} answered HTTP ${response.status}`, fix: "check the STS endpoint; retry later if it is a 5xx" })
@@ -169,18 +168,18 @@ export const callMetadata = (call: MetadataCall): Effect.Effect<Credential, Cred
     const base = new URL("cam/security-credentials/", call.url)
     let roleName = call.roleName
     if (roleName === undefined) {
-      const listed = yield* Effect.scoped(Effect.flatMap(get(base), (response) =>
+      const listed = yield* Effect.flatMap(get(base), (response) =>
         response.status === 200
           ? Effect.mapError(response.text, () => notReachable(source, call.url, "answered unreadably"))
-          : Effect.fail(notReachable(source, call.url, `answered HTTP ${response.status} for the role name (no CAM role is bound)`))))
+          : Effect.fail(notReachable(source, call.url, `answered HTTP ${response.status} for the role name (no CAM role is bound)`)))
       roleName = listed.split(/\r?\n/)[0]!.trim()
       if (roleName.length === 0) return yield* notReachable(source, call.url, "names no role (no CAM role is bound)")
     }
     const where = `the metadata credential of role ${roleName}`
-    const document = yield* Effect.scoped(Effect.flatMap(get(new URL(encodeURIComponent(roleName), base)), (response) =>
+    const document = yield* Effect.flatMap(get(new URL(encodeURIComponent(roleName), base)), (response) =>
       response.status === 200
         ? readJson(response, source, where)
-        : Effect.fail(new CredentialsError({ source, reason: "Invalid", problem: `${where}: the metadata service answered HTTP ${response.status}`, fix: "check the role name bound to the instance (CVM console → Instance → Bind role)" }))))
+        : Effect.fail(new CredentialsError({ source, reason: "Invalid", problem: `${where}: the metadata service answered HTTP ${response.status}`, fix: "check the role name bound to the instance (CVM console → Instance → Bind role)" })))
     if (document["Code"] !== undefined && document["Code"] !== "Success") {
       const code = typeof document["Code"] === "string" ? document["Code"] : "not a string"
       return yield* new CredentialsError({ source, reason: "Invalid", problem: `${where}: Code is ${code.slice(0, 64)}, not Success`, fix: "check the CAM role bound to the instance" })
