@@ -332,6 +332,12 @@ describe("CVM instance role (metadata service)", () => {
       const none = yield* Effect.flip(withEnv({ HOME: fs.mkdtempSync(path.join(tmpRoot, "empty-home-")) })(chain))
       assert.strictEqual(none.source, "credential chain")
       assert.deepStrictEqual(none.tried?.map((entry) => entry.split(":")[0]!.split(" ")[0]), ["environment", "environment", "profile", "profile", "tccli", "tccli", "CVM", "TKE"])
+      // tccli's way: the instance role only when asked for; the metadata service is not read.
+      const before = (yield* emulator.requests).length
+      const tccliLike = yield* RoleCredentials.defaultChain({ metadataUrl: `${emulator.url}/latest/meta-data/`, useCvmRole: false })
+      const without = yield* Effect.flip(withEnv({ HOME: fs.mkdtempSync(path.join(tmpRoot, "empty-home-")) })(tccliLike))
+      assert.notInclude(without.tried?.join("; ") ?? "", "CVM role")
+      assert.strictEqual((yield* emulator.requests).length, before)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.scoped("the default chain falls through to the instance role when no keys are configured", () =>

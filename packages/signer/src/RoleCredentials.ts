@@ -393,6 +393,12 @@ export interface DefaultChainOptions extends StsOptions {
   readonly metadataUrl?: string | undefined
   /** The limit on one metadata request; default 1 second. */
   readonly metadataTimeout?: Duration.DurationInput | undefined
+  /**
+   * Whether to ask the metadata service for the instance role; default `true`, as the SDKs do.
+   * `false` follows tccli, which asks only with `--use-cvm-role` (a machine off Tencent Cloud then
+   * fails at once instead of after `metadataTimeout`).
+   */
+  readonly useCvmRole?: boolean | undefined
 }
 
 /**
@@ -407,7 +413,7 @@ export interface DefaultChainOptions extends StsOptions {
  */
 export const defaultChain = (options: DefaultChainOptions = {}): Effect.Effect<Credentials.Provider, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const { metadataTimeout, metadataUrl, profile, ...sts } = options
+    const { metadataTimeout, metadataUrl, profile, useCvmRole, ...sts } = options
     return Credentials.chain([
       yield* envRole(sts),
       Credentials.fromEnv,
@@ -415,7 +421,7 @@ export const defaultChain = (options: DefaultChainOptions = {}): Effect.Effect<C
       Credentials.fromProfile(profile),
       yield* tccliRole(profile, { ...sts, metadataUrl, metadataTimeout }),
       Credentials.fromTccli(profile),
-      yield* cvmRole({ ...sts, metadataUrl, timeout: metadataTimeout }),
+      ...(useCvmRole === false ? [] : [yield* cvmRole({ ...sts, metadataUrl, timeout: metadataTimeout })]),
       yield* tkeWebIdentity(sts)
     ])
   })
