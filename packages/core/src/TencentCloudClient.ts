@@ -109,15 +109,7 @@ export interface CallInput<Req, ReqI, Res, ResI> {
  * @since 0.1.0
  * @category errors
  */
-export type CallError =
-  | TrtcError.ApiError
-  | TrtcError.TransportError
-  | TrtcError.HttpStatusError
-  | TrtcError.ResponseTooLarge
-  | TrtcError.TimeoutError
-  | TrtcError.ResponseDecodeError
-  | TrtcError.RequestValidationError
-  | Credentials.CredentialsError
+export type CallError = TrtcError.TrtcError | Credentials.CredentialsError
 
 /**
  * The client.

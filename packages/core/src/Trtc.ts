@@ -15,86 +15,26 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as Schema from "effect/Schema"
+import * as Action from "./Action.js"
 import * as Models from "./Models.js"
 import * as RateLimiter from "./RateLimiter.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import * as TencentCloudClient from "./TencentCloudClient.js"
-import type * as TrtcError from "./TrtcError.js"
 
 /**
- * The failures every method shares: the API's error families (an unknown code lands in
- * `UnknownApiError`), the client-side failures and a credential that cannot be loaded.
+ * How every method fails: the API's error families (an unknown code lands in
+ * `UnknownApiError`; each action's documented codes are in its declaration,
+ * `Models.declarations.<Action>.errorCodes`), the client-side failures and a credential that
+ * cannot be loaded. One union for every method: the API does not promise which families an
+ * action returns (a gateway can answer any of them), so a narrower one would be a guess.
  *
  * @since 0.1.0
  * @category errors
  */
-export type CommonError =
-  | TrtcError.AuthFailure
-  | TrtcError.RequestLimitExceeded
-  | TrtcError.InvalidParameter
-  | TrtcError.InvalidParameterValue
-  | TrtcError.MissingParameter
-  | TrtcError.InternalError
-  | TrtcError.ResourceNotFound
-  | TrtcError.ResourceUnavailable
-  | TrtcError.ServiceUnavailable
-  | TrtcError.UnsupportedRegion
-  | TrtcError.UnauthorizedOperation
-  | TrtcError.ResponseSizeLimitExceeded
-  | TrtcError.InvalidAction
-  | TrtcError.NoSuchVersion
-  | TrtcError.FailedOperation
-  | TrtcError.LimitExceeded
-  | TrtcError.UnknownApiError
-  | TrtcError.TransportError
-  | TrtcError.HttpStatusError
-  | TrtcError.ResponseTooLarge
-  | TrtcError.TimeoutError
-  | TrtcError.ResponseDecodeError
-  | TrtcError.RequestValidationError
-  | Credentials.CredentialsError
+export type Error = TencentCloudClient.CallError
 
 /**
- * How `describeRoomInfo` fails. `InvalidParameter` covers `QueryScaleOversize` (span over
- * 24 h), `StartTsOversize` / `StartTimeOversize` (retention), `PageSizeOversize`;
- * `MissingParameter` covers `SdkAppId`, `StartTs`, `EndTs`.
- *
- * @since 0.1.0
- * @category errors
- */
-export type DescribeRoomInfoError = CommonError
-
-/**
- * How `describeUserInfo` fails. `InvalidParameter` covers `QueryScaleOversize` (span over
- * 4 h), `UserIdsMorethanSix`, `PageSizeOversize`, retention; `MissingParameter` covers
- * `CommId`, `SdkAppId`, `StartTs`, `EndTs`.
- *
- * @since 0.1.0
- * @category errors
- */
-export type DescribeUserInfoError = CommonError
-
-/**
- * How `describeCallDetailInfo` fails. `InvalidParameter` covers `QueryScaleOversize` (over
- * 1 h with `DataType`, 4 h without), `UserIdsMorethanSix`, `PageSizeOversize`, retention.
- *
- * @since 0.1.0
- * @category errors
- */
-export type DescribeCallDetailInfoError = CommonError
-
-/**
- * How `describeUserEvent` fails. `ResponseSizeLimitExceeded` means too many events for one
- * answer (narrow the period); `MissingParameter` covers `CommId`, `UserId`, `RoomId`.
- *
- * @since 0.1.0
- * @category errors
- */
-export type DescribeUserEventError = CommonError
-
-/**
- * The four methods.
+ * One method per action (the summaries are the declarations'), and "now" on the server's clock.
  *
  * @since 0.1.0
  * @category models
@@ -103,19 +43,19 @@ export interface Service {
   /** The rooms of an app in a period of at most 24 h (`CommId` of each call). */
   readonly describeRoomInfo: (
     request: Models.DescribeRoomInfoRequest
-  ) => Effect.Effect<Models.DescribeRoomInfoResponse, DescribeRoomInfoError>
+  ) => Effect.Effect<Models.DescribeRoomInfoResponse, Error>
   /** The users of a call in a period of at most 4 h. */
   readonly describeUserInfo: (
     request: Models.DescribeUserInfoRequest
-  ) => Effect.Effect<Models.DescribeUserInfoResponse, DescribeUserInfoError>
+  ) => Effect.Effect<Models.DescribeUserInfoResponse, Error>
   /** The users and quality metrics of a call. */
   readonly describeCallDetailInfo: (
     request: Models.DescribeCallDetailInfoRequest
-  ) => Effect.Effect<Models.DescribeCallDetailInfoResponse, DescribeCallDetailInfoError>
+  ) => Effect.Effect<Models.DescribeCallDetailInfoResponse, Error>
   /** The events one user saw in one call. */
   readonly describeUserEvent: (
     request: Models.DescribeUserEventRequest
-  ) => Effect.Effect<Models.DescribeUserEventResponse, DescribeUserEventError>
+  ) => Effect.Effect<Models.DescribeUserEventResponse, Error>
   /**
    * "Now" on the server's clock, Unix seconds: the Clock corrected by the skew the client
    * learned from the server's `Date`. Retention is the server's, so clamp to it with this.
@@ -156,6 +96,15 @@ export interface Options extends TencentCloudClient.Options {
   readonly retentionDays?: number | undefined
 }
 
+/**
+ * The methods the declarations make, as `Service` must spell them.
+ */
+type Methods = {
+  readonly [A in Models.Action as Uncapitalize<A>]: (
+    request: Action.Request<Models.Declarations[A]>
+  ) => Effect.Effect<Action.Response<Models.Declarations[A]>, Error>
+}
+
 const noValidateOptions: Models.ValidateOptions = {}
 
 // Effect's default tracer, which keeps spans in memory only.
@@ -179,51 +128,41 @@ export const make = (
       ? undefined
       : Effect.map(client.nowSeconds, (nowSeconds) => ({ nowSeconds, retentionDays: options.retentionDays }))
 
-    const invoke = <Req, ReqI, Res, ResI>(
-      action: Models.Action,
-      requestSchema: Schema.Schema<Req, ReqI, never>,
-      responseSchema: Schema.Schema<Res, ResI, never>,
-      validate: (request: Req, options: Models.ValidateOptions) => Either.Either<Req, TrtcError.RequestValidationError>
-    ) => {
+    const invoke = <Req, Res>(declaration: Action.Action<Models.Action, Req, Res>) => {
+      const action = declaration.name
+      const requestSchema = declaration.request
+      const responseSchema = declaration.response
+      const validate = declaration.validate
       const attempt = (request: Req) => limiter.limit(action)(client.call({ action, request, requestSchema, responseSchema }))
       // A span per call named like the method (`Trtc.describeUserEvent`) when a tracer is
       // installed (OpenTelemetry and the like). Under Effect's built-in tracer a span goes
       // nowhere, yet making, entering and ending it costs 30–40 µs a call, a sixth of this
       // client's CPU per request (bench/results/client.md); not `Effect.fn` either: its
       // generator and call-site capture cost ~40 µs more.
-      const spanName = `Trtc.describe${action.slice("Describe".length)}`
+      const spanName = `Trtc.${Action.methodName(action)}`
       const spanOptions = { captureStackTrace: false, attributes: { "trtc.action": action } } as const
       const retryContext = { action, correctClock: client.correctClock }
-      const checked = (request: Req, validateWith: Models.ValidateOptions): Effect.Effect<Res, TencentCloudClient.CallError> => {
+      const checked = (request: Req, validateWith: Models.ValidateOptions): Effect.Effect<Res, Error> => {
         const valid = validate(request, validateWith)
         return Either.isLeft(valid) ? Effect.fail(valid.left) : retry.retry(attempt(valid.right), retryContext)
       }
       // Without a retention window the checks need no clock: no step to read it.
-      const run = (request: Req): Effect.Effect<Res, TencentCloudClient.CallError> =>
+      const run = (request: Req): Effect.Effect<Res, Error> =>
         validateOptions === undefined
           ? Effect.suspend(() => checked(request, noValidateOptions))
           : Effect.flatMap(validateOptions, (validateWith) => checked(request, validateWith))
-      return (request: Req): Effect.Effect<Res, TencentCloudClient.CallError> =>
+      return (request: Req): Effect.Effect<Res, Error> =>
         Effect.tracerWith((tracer) => tracer === builtInTracer ? run(request) : Effect.withSpan(run(request), spanName, spanOptions))
     }
 
-    const roomInfo = invoke("DescribeRoomInfo", Models.DescribeRoomInfoRequest, Models.DescribeRoomInfoResponse, Models.validateDescribeRoomInfo)
-    const userInfo = invoke("DescribeUserInfo", Models.DescribeUserInfoRequest, Models.DescribeUserInfoResponse, Models.validateDescribeUserInfo)
-    const callDetailInfo = invoke(
-      "DescribeCallDetailInfo",
-      Models.DescribeCallDetailInfoRequest,
-      Models.DescribeCallDetailInfoResponse,
-      Models.validateDescribeCallDetailInfo
-    )
-    const userEvent = invoke("DescribeUserEvent", Models.DescribeUserEventRequest, Models.DescribeUserEventResponse, Models.validateDescribeUserEvent)
-
-    return Trtc.of({
-      describeRoomInfo: roomInfo,
-      describeUserInfo: userInfo,
-      describeCallDetailInfo: callDetailInfo,
-      describeUserEvent: userEvent,
-      nowSeconds: client.nowSeconds
-    })
+    // One method per declaration, named after it.
+    const methods: Record<string, unknown> = {}
+    for (const name of Models.actions) {
+      methods[Action.methodName(name)] = invoke(Models.declarations[name] as Action.Action<Models.Action, unknown, unknown>)
+    }
+    const service: Service = { ...(methods as unknown as Methods), nowSeconds: client.nowSeconds }
+    // `Service` is written out for its docs; this fails to compile when it misses a declared action.
+    return Trtc.of(service satisfies Methods)
   })
 
 /**

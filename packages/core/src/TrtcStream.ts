@@ -48,12 +48,7 @@ export type Period = Windows.Window
  * @since 0.1.0
  * @category errors
  */
-export type StreamError =
-  | TrtcService.DescribeRoomInfoError
-  | TrtcService.DescribeUserInfoError
-  | TrtcService.DescribeCallDetailInfoError
-  | TrtcService.DescribeUserEventError
-  | Paginate.PaginationError
+export type StreamError = TrtcService.Error | Paginate.PaginationError
 
 /**
  * Settings shared by the streams.
@@ -389,7 +384,7 @@ const usersOfCall = (e: Env, call: CallRef, period: Period | undefined): Effect.
     const span = yield* callPeriod(e, call, period)
     if (Option.isNone(span)) return []
     const rows: Array<Models.UserInformation> = []
-    for (const window of Windows.split(span.value, Windows.maxSpans.DescribeUserInfo)) {
+    for (const window of Windows.split(span.value, Models.declarations.DescribeUserInfo.maxSpanSeconds)) {
       const found = yield* withBisection<Array<Models.UserInformation>, never>(
         e,
         window,
@@ -525,7 +520,7 @@ const qualityOfWindow = (e: Env, call: CallRef, dataTypes: ReadonlyArray<string>
         {
           action: "DescribeCallDetailInfo",
           // With DataType the API takes at most 6 users a page.
-          pageSize: Math.min(e.pageSize, Models.maxPageSizeWithDataType),
+          pageSize: Math.min(e.pageSize, Models.declarations.DescribeCallDetailInfo.paging.maxPageSizeWithDataType),
           equals: (a, b) => Equal.equals(a.user, b.user),
           onPage: () => e.add({ pages: 1 })
         }
@@ -565,7 +560,7 @@ const qualityOfCall = (e: Env, call: CallRef, dataTypes: ReadonlyArray<string>, 
     // One filter per run: within a window every key, across an edge only the edge's seconds.
     let end = range.start
     const filter = Dedupe.windowFilter<QualityPoint>(pointKey, (p) => Dedupe.nearEdge(end, p.time * 1000))
-    return Stream.fromIterable(Windows.split(range, Windows.maxSpans.DescribeCallDetailInfo)).pipe(
+    return Stream.fromIterable(Windows.split(range, Models.declarations.DescribeCallDetailInfo.maxSpanSecondsWithDataType)).pipe(
       Stream.mapEffect(
         (w) => fatal(e, Effect.map(qualityOfWindow(e, call, dataTypes, w), (points) => ({ w, points }))),
         { concurrency: e.concurrency }
@@ -596,7 +591,7 @@ const roomsWith = (e: Env, sdkAppId: number, clamped: Windows.Window, roomId: st
   Stream.suspend(() => {
     // One filter per run of the stream: it remembers the previous window's rooms only.
     const filter = Dedupe.windowFilter<Models.RoomState>(Dedupe.roomKey)
-    return Stream.fromIterable(Windows.split(clamped, Windows.maxSpans.DescribeRoomInfo)).pipe(
+    return Stream.fromIterable(Windows.split(clamped, Models.declarations.DescribeRoomInfo.maxSpanSeconds)).pipe(
       Stream.mapEffect((w) => fatal(e, roomsOfWindow(e, sdkAppId, w, roomId)), { concurrency: e.concurrency }),
       Stream.mapConcatEffect((rows) => {
         const fresh = filter.next(rows)
