@@ -25,6 +25,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
+import * as CommId from "./CommId.js"
 import * as Dedupe from "./Dedupe.js"
 import * as EventCatalogue from "./EventCatalogue.js"
 import * as Models from "./Models.js"
@@ -358,15 +359,11 @@ const roomsOfWindow = (e: Env, sdkAppId: number, window: Windows.Window, roomId:
     (a, b) => [...a, ...b]
   ).pipe(Effect.map((rows) => rows.sort(byCreation)))
 
-const createTimeOf = (call: CallRef): number => {
-  if (call.createTime !== undefined) return call.createTime
-  const last = call.commId.slice(call.commId.lastIndexOf("_") + 1)
-  const parsed = Number(last)
-  return Number.isFinite(parsed) && last.length > 0 ? parsed : 0
-}
+const createTimeOf = (call: CallRef): number =>
+  call.createTime ?? Option.match(CommId.parse(call.commId), { onNone: () => 0, onSome: (parts) => parts.createTime })
 
-/** The period of a call: its life, cut to `period` when given, clamped to retention and now. */
-const callPeriod = (e: Env, call: CallRef, period: Period | undefined) =>
+/** The servable part of a call's life: cut to `period` when given, clamped to retention and now. */
+const servableCallWindow = (e: Env, call: CallRef, period: Period | undefined) =>
   Effect.gen(function*() {
     const now = yield* e.trtc.nowSeconds
     const end = call.isFinished === true && call.destroyTime !== undefined && call.destroyTime > 0
@@ -381,7 +378,7 @@ const callPeriod = (e: Env, call: CallRef, period: Period | undefined) =>
 
 const usersOfCall = (e: Env, call: CallRef, period: Period | undefined): Effect.Effect<Array<User>, StreamError> =>
   Effect.gen(function*() {
-    const span = yield* callPeriod(e, call, period)
+    const span = yield* servableCallWindow(e, call, period)
     if (Option.isNone(span)) return []
     const rows: Array<Models.UserInformation> = []
     for (const window of Windows.split(span.value, Models.declarations.DescribeUserInfo.maxSpanSeconds)) {
@@ -429,7 +426,7 @@ const compareEvents = (a: Event, b: Event) =>
 
 const eventsOfUser = (e: Env, call: CallRef, userId: string, period: Period | undefined): Effect.Effect<Array<Event>, StreamError> =>
   Effect.gen(function*() {
-    const span = yield* callPeriod(e, call, period)
+    const span = yield* servableCallWindow(e, call, period)
     if (Option.isNone(span)) return []
     const range = span.value
     const windows = e.eventSpan === undefined ? [range] : Windows.split(range, e.eventSpan)
@@ -554,7 +551,7 @@ const qualityOfWindow = (e: Env, call: CallRef, dataTypes: ReadonlyArray<string>
  */
 const qualityOfCall = (e: Env, call: CallRef, dataTypes: ReadonlyArray<string>, period: Period | undefined) =>
   Stream.unwrap(Effect.gen(function*() {
-    const span = yield* callPeriod(e, call, period)
+    const span = yield* servableCallWindow(e, call, period)
     if (Option.isNone(span)) return Stream.empty
     const range = span.value
     // One filter per run: within a window every key, across an edge only the edge's seconds.
