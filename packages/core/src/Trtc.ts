@@ -225,7 +225,35 @@ export const layer = (
   )
 
 /**
- * The settings read by {@link layerConfig}: `TENCENTCLOUD_REGION`, `TRTC_ENDPOINT`,
+ * The service with its options read from `Config` (each option a `Config`, or one `Config` of
+ * the whole record), built by {@link layer} from {@link make} as `PgClient.layerConfig` is;
+ * needs an `HttpClient` and `Credentials` like {@link layer}.
+ *
+ * @example
+ * ```ts
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+ * import * as Trtc from "@effect-trtc/core/Trtc"
+ * import * as Credentials from "@effect-trtc/signer/Credentials"
+ * import * as Config from "effect/Config"
+ * import * as Layer from "effect/Layer"
+ *
+ * const TrtcLive = Trtc.layerConfig({
+ *   region: Config.withDefault(Config.string("TENCENTCLOUD_REGION"), "ap-guangzhou"),
+ *   timeout: Config.withDefault(Config.duration("TRTC_TIMEOUT"), "30 seconds"),
+ *   rps: Config.withDefault(Config.number("TRTC_RPS"), 20)
+ * }).pipe(Layer.provide(Layer.merge(Credentials.layerDefault, NodeHttpClient.layerUndici)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: Config.Wrap<Options>
+): Layer.Layer<Trtc, TencentCloudClient.EndpointError | ConfigError.ConfigError, HttpClient.HttpClient | Credentials.Credentials> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(options), layer))
+
+/**
+ * The settings read by {@link layerFromEnvironment}: `TENCENTCLOUD_REGION`, `TRTC_ENDPOINT`,
  * `TRTC_LANGUAGE`, `TRTC_TIMEOUT` (a duration such as `10 seconds`) and `TRTC_RPS`.
  *
  * @since 0.1.0
@@ -253,13 +281,10 @@ export const config: Config.Config<Options> = Config.all({
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig = (
-  overrides: Options = {},
-  settings: Config.Config<Options> = config
+export const layerFromEnvironment = (
+  overrides: Options = {}
 ): Layer.Layer<Trtc, TencentCloudClient.EndpointError | ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.unwrapEffect(Effect.map(settings, (fromEnv) => layer(merge(fromEnv, overrides)))).pipe(
-    Layer.provide(Credentials.layerDefault)
-  )
+  layerConfig(Config.map(config, (fromEnv) => merge(fromEnv, overrides))).pipe(Layer.provide(Credentials.layerDefault))
 
 const merge = (base: Options, overrides: Options): Options => {
   const result: Record<string, unknown> = { ...base }
