@@ -225,34 +225,6 @@ export const layer = (
   )
 
 /**
- * The service with its options read from `Config` (each option a `Config`, or one `Config` of
- * the whole record), built by {@link layer} from {@link make} as `PgClient.layerConfig` is;
- * needs an `HttpClient` and `Credentials` like {@link layer}.
- *
- * @example
- * ```ts
- * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
- * import * as Trtc from "@effect-trtc/core/Trtc"
- * import * as Credentials from "@effect-trtc/signer/Credentials"
- * import * as Config from "effect/Config"
- * import * as Layer from "effect/Layer"
- *
- * const TrtcLive = Trtc.layerConfig({
- *   region: Config.withDefault(Config.string("TENCENTCLOUD_REGION"), "ap-guangzhou"),
- *   timeout: Config.withDefault(Config.duration("TRTC_TIMEOUT"), "30 seconds"),
- *   rps: Config.withDefault(Config.number("TRTC_RPS"), 20)
- * }).pipe(Layer.provide(Layer.merge(Credentials.layerDefault, NodeHttpClient.layerUndici)))
- * ```
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerConfig = (
-  options: Config.Wrap<Options>
-): Layer.Layer<Trtc, TencentCloudClient.EndpointError | ConfigError.ConfigError, HttpClient.HttpClient | Credentials.Credentials> =>
-  Layer.unwrapEffect(Effect.map(Config.unwrap(options), layer))
-
-/**
  * The settings read by {@link layerFromEnvironment}: `TENCENTCLOUD_REGION`, `TRTC_ENDPOINT`,
  * `TRTC_LANGUAGE`, `TRTC_TIMEOUT` (a duration such as `10 seconds`) and `TRTC_RPS`.
  *
@@ -284,7 +256,42 @@ export const config: Config.Config<Options> = Config.all({
 export const layerFromEnvironment = (
   overrides: Options = {}
 ): Layer.Layer<Trtc, TencentCloudClient.EndpointError | ConfigError.ConfigError, HttpClient.HttpClient> =>
-  layerConfig(Config.map(config, (fromEnv) => merge(fromEnv, overrides))).pipe(Layer.provide(Credentials.layerDefault))
+  fromConfig(Config.map(config, (fromEnv) => merge(fromEnv, overrides))).pipe(Layer.provide(Credentials.layerDefault))
+
+/**
+ * The service with its options read from `Config` (each option a `Config`, or one `Config` of
+ * the whole record), built by {@link layer} from {@link make} as `PgClient.layerConfig` is;
+ * needs an `HttpClient` and `Credentials` like {@link layer}. Without options it is
+ * {@link layerFromEnvironment}: the environment's settings and the default credential chain.
+ *
+ * @example
+ * ```ts
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+ * import * as Trtc from "@effect-trtc/core/Trtc"
+ * import * as Credentials from "@effect-trtc/signer/Credentials"
+ * import * as Config from "effect/Config"
+ * import * as Layer from "effect/Layer"
+ *
+ * const TrtcLive = Trtc.layerConfig({
+ *   region: Config.withDefault(Config.string("TENCENTCLOUD_REGION"), "ap-guangzhou"),
+ *   timeout: Config.withDefault(Config.duration("TRTC_TIMEOUT"), "30 seconds"),
+ *   rps: Config.withDefault(Config.number("TRTC_RPS"), 20)
+ * }).pipe(Layer.provide(Layer.merge(Credentials.layerDefault, NodeHttpClient.layerUndici)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig: {
+  (): Layer.Layer<Trtc, TencentCloudClient.EndpointError | ConfigError.ConfigError, HttpClient.HttpClient>
+  (
+    options: Config.Config.Wrap<Options>
+  ): Layer.Layer<Trtc, TencentCloudClient.EndpointError | ConfigError.ConfigError, HttpClient.HttpClient | Credentials.Credentials>
+  // One body for both overloads (the first needs no `Credentials`: it provides the default chain).
+} = ((options?: Config.Config.Wrap<Options>) => options === undefined ? layerFromEnvironment() : fromConfig(options)) as never
+
+const fromConfig = (options: Config.Config.Wrap<Options>) =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(options), (resolved) => layer(resolved)))
 
 const merge = (base: Options, overrides: Options): Options => {
   const result: Record<string, unknown> = { ...base }
