@@ -23,8 +23,9 @@ export type ValidateOptions = Validation.ValidateOptions
 
 /**
  * How an action's rows are paged: `PageNumber` from 0 with a `PageSize` (`maxPageSize` at
- * most, `defaultPageSize` when omitted, `maxPageSizeWithDataType` when `DataType` is set), or
- * not at all (one answer per window).
+ * most, `defaultPageSize` when omitted, `maxPageSizeWithDataType` when `DataType` is set), not
+ * at all (one whole answer per window), or `capped`: one answer per window holding at most
+ * `maxRows` rows and no way to ask for the rest, so a full answer means a narrower window.
  *
  * @since 0.1.0
  * @category models
@@ -37,6 +38,7 @@ export type Paging =
     readonly maxPageSizeWithDataType: number | undefined
   }
   | { readonly style: "none" }
+  | { readonly style: "capped"; readonly maxRows: number }
 
 /**
  * A request class: a `Schema` of its instances whose constructor takes the fields.

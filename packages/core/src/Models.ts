@@ -21,6 +21,7 @@ import * as Schema from "effect/Schema"
 import type * as ActionModule from "./Action.js"
 import * as CallDetailInfo from "./internal/actions/DescribeCallDetailInfo.js"
 import * as RoomInfo from "./internal/actions/DescribeRoomInfo.js"
+import * as UnusualEvent from "./internal/actions/DescribeUnusualEvent.js"
 import * as UserEvent from "./internal/actions/DescribeUserEvent.js"
 import * as UserInfo from "./internal/actions/DescribeUserInfo.js"
 import * as Table from "./internal/actions/table.js"
@@ -32,6 +33,13 @@ import type * as Validation from "./internal/models/validation.js"
 // ---------------------------------------------------------------------------
 // constants
 // ---------------------------------------------------------------------------
+
+// A table keyed by action, from each declaration: adding an action adds its row.
+const byAction = <B>(f: (declaration: Table.Table[Table.ActionName]) => B): { readonly [A in Table.ActionName]: B } => {
+  const out: Partial<Record<Table.ActionName, B>> = {}
+  for (const name of Table.actionNames) out[name] = f(Table.table[name])
+  return out as { readonly [A in Table.ActionName]: B }
+}
 
 /**
  * The TRTC Call Quality Monitoring actions this library speaks.
@@ -156,11 +164,8 @@ export const retentionDays: number = Constants.retentionDays
  * @category constants
  */
 export const maxSpanSeconds: { readonly [A in Action]: number } & { readonly DescribeCallDetailInfoWithDataType: number } = {
-  DescribeRoomInfo: Table.table.DescribeRoomInfo.maxSpanSeconds,
-  DescribeUserInfo: Table.table.DescribeUserInfo.maxSpanSeconds,
-  DescribeCallDetailInfo: Table.table.DescribeCallDetailInfo.maxSpanSeconds,
-  DescribeCallDetailInfoWithDataType: Table.table.DescribeCallDetailInfo.maxSpanSecondsWithDataType,
-  DescribeUserEvent: Table.table.DescribeUserEvent.maxSpanSeconds
+  ...byAction((declaration) => declaration.maxSpanSeconds),
+  DescribeCallDetailInfoWithDataType: Table.table.DescribeCallDetailInfo.maxSpanSecondsWithDataType
 }
 
 /**
@@ -446,17 +451,81 @@ export const DescribeUserEventResponse: typeof UserEvent.DescribeUserEventRespon
 export type DescribeUserEventResponse = UserEvent.DescribeUserEventResponse
 
 /**
+ * One abnormal event behind an abnormal experience (`AbnormalEvent`): an id of table 5.4 or 5.5
+ * (`EventCatalogue.describeAbnormalEvent`) and the remote user that caused it, if any.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const AbnormalEvent: typeof UnusualEvent.AbnormalEvent = UnusualEvent.AbnormalEvent
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type AbnormalEvent = UnusualEvent.AbnormalEvent
+
+/**
+ * One abnormal experience of a user (`AbnormalExperience`): an id of table 5.3
+ * (`EventCatalogue.describeExperience`), its room, time (ms) and the events behind it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const AbnormalExperience: typeof UnusualEvent.AbnormalExperience = UnusualEvent.AbnormalExperience
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type AbnormalExperience = UnusualEvent.AbnormalExperience
+
+/**
+ * `DescribeUnusualEvent`: the abnormal experiences of an app (or one room) in a window of at
+ * most 1 h, at most 20 an answer.
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export const DescribeUnusualEventRequest: typeof UnusualEvent.DescribeUnusualEventRequest = UnusualEvent.DescribeUnusualEventRequest
+
+/**
+ * @since 0.1.0
+ * @category requests
+ */
+export type DescribeUnusualEventRequest = UnusualEvent.DescribeUnusualEventRequest
+
+/**
+ * The success body of `DescribeUnusualEvent`.
+ *
+ * @since 0.1.0
+ * @category responses
+ */
+export const DescribeUnusualEventResponse: typeof UnusualEvent.DescribeUnusualEventResponse = UnusualEvent.DescribeUnusualEventResponse
+
+/**
+ * @since 0.1.0
+ * @category responses
+ */
+export type DescribeUnusualEventResponse = UnusualEvent.DescribeUnusualEventResponse
+
+/**
+ * Checks a `DescribeUnusualEvent` request before it is sent.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateDescribeUnusualEvent: ActionModule.Action<"DescribeUnusualEvent", DescribeUnusualEventRequest, DescribeUnusualEventResponse>["validate"] =
+  UnusualEvent.validateDescribeUnusualEvent
+
+/**
  * The request and response schema of each action.
  *
  * @since 0.1.0
  * @category constants
  */
-export const schemas: { readonly [A in Action]: { readonly request: Table.Table[A]["request"]; readonly response: Table.Table[A]["response"] } } = {
-  DescribeRoomInfo: { request: RoomInfo.DescribeRoomInfoRequest, response: RoomInfo.DescribeRoomInfoResponse },
-  DescribeUserInfo: { request: UserInfo.DescribeUserInfoRequest, response: UserInfo.DescribeUserInfoResponse },
-  DescribeCallDetailInfo: { request: CallDetailInfo.DescribeCallDetailInfoRequest, response: CallDetailInfo.DescribeCallDetailInfoResponse },
-  DescribeUserEvent: { request: UserEvent.DescribeUserEventRequest, response: UserEvent.DescribeUserEventResponse }
-}
+export const schemas: { readonly [A in Action]: { readonly request: Table.Table[A]["request"]; readonly response: Table.Table[A]["response"] } } =
+  byAction((declaration) => ({ request: declaration.request, response: declaration.response })) as never
 
 /**
  * The JSON body sent for a request: PascalCase keys, absent optionals left out.
@@ -523,9 +592,4 @@ export const validateDescribeUserEvent: ActionModule.Action<"DescribeUserEvent",
  * @since 0.1.0
  * @category validation
  */
-export const validators: { readonly [A in Action]: Table.Table[A]["validate"] } = {
-  DescribeRoomInfo: Table.table.DescribeRoomInfo.validate,
-  DescribeUserInfo: Table.table.DescribeUserInfo.validate,
-  DescribeCallDetailInfo: Table.table.DescribeCallDetailInfo.validate,
-  DescribeUserEvent: Table.table.DescribeUserEvent.validate
-}
+export const validators: { readonly [A in Action]: Table.Table[A]["validate"] } = byAction((declaration) => declaration.validate) as never

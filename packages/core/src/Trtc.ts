@@ -57,6 +57,13 @@ export interface Service {
     request: Models.DescribeUserEventRequest
   ) => Effect.Effect<Models.DescribeUserEventResponse, Error>
   /**
+   * The abnormal experiences of an app's users (or one room's) in a window of at most 1 h, at
+   * most 20 an answer (`TrtcStream.unusualEvents` walks a longer period).
+   */
+  readonly describeUnusualEvent: (
+    request: Models.DescribeUnusualEventRequest
+  ) => Effect.Effect<Models.DescribeUnusualEventResponse, Error>
+  /**
    * "Now" on the server's clock, Unix seconds: the Clock corrected by the skew the client
    * learned from the server's `Date`. Retention is the server's, so clamp to it with this.
    */

@@ -541,14 +541,16 @@ export const isClockSkew = (error: unknown): boolean =>
 
 /**
  * Whether the server refused the request's start as older than the data it keeps
- * (`InvalidParameter.StartTsOversize`, or `StartTimeOversize` for the plan's window).
+ * (`InvalidParameter.StartTsOversize`, or `StartTimeOversize` for the plan's window;
+ * `DescribeUnusualEvent` says `StartTimeExpire`).
  *
  * @since 0.1.0
  * @category retry
  */
 export const isRetentionRefusal = (error: unknown): boolean =>
   error instanceof InvalidParameter &&
-  (error.code === "InvalidParameter.StartTsOversize" || error.code === "InvalidParameter.StartTimeOversize")
+  (error.code === "InvalidParameter.StartTsOversize" || error.code === "InvalidParameter.StartTimeOversize" ||
+    error.code === "InvalidParameter.StartTimeExpire")
 
 // ---------------------------------------------------------------------------
 // decoding a response body

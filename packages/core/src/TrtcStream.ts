@@ -28,6 +28,7 @@ import * as Env from "./internal/stream/env.js"
 import * as Events from "./internal/stream/events.js"
 import * as Quality from "./internal/stream/quality.js"
 import * as Rooms from "./internal/stream/rooms.js"
+import * as UnusualEvents from "./internal/stream/unusualEvents.js"
 import * as Users from "./internal/stream/users.js"
 import type * as Models from "./Models.js"
 import type * as Paginate from "./Paginate.js"
@@ -96,9 +97,11 @@ export interface Counts {
   readonly events: number
   /** Quality points (`callQuality`). */
   readonly points: number
+  /** Abnormal experiences (`unusualEvents`). */
+  readonly unusualEvents: number
 }
 
-const zero: Counts = { windows: 0, pages: 0, requests: 0, bisections: 0, rooms: 0, users: 0, events: 0, points: 0 }
+const zero: Counts = { windows: 0, pages: 0, requests: 0, bisections: 0, rooms: 0, users: 0, events: 0, points: 0, unusualEvents: 0 }
 
 /**
  * Progress counters the streams update when the service is present (it is optional): a CLI
@@ -129,7 +132,8 @@ export class Progress extends Context.Tag("@effect-trtc/core/TrtcStream/Progress
         rooms: c.rooms + (delta.rooms ?? 0),
         users: c.users + (delta.users ?? 0),
         events: c.events + (delta.events ?? 0),
-        points: c.points + (delta.points ?? 0)
+        points: c.points + (delta.points ?? 0),
+        unusualEvents: c.unusualEvents + (delta.unusualEvents ?? 0)
       })),
     reset: Ref.set(ref, zero)
   }))
@@ -240,6 +244,33 @@ export interface QualityPoint {
   /** Unix s. */
   readonly time: number
   readonly value: number
+}
+
+/**
+ * One abnormal experience of a user (`DescribeUnusualEvent`), with the catalogue's words for
+ * it and for each abnormal event behind it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface UnusualEvent {
+  readonly sdkAppId: number
+  readonly roomId: string
+  readonly userId: string
+  /** Table 5.3: 1 slow room entry, 2 video could not start, 3 audio could not start, 4 video lag, 5 audio lag. */
+  readonly experienceId: number
+  /** `EventCatalogue.describeExperience`: "Video lagged". */
+  readonly description: string
+  /** When it was reported, Unix ms. */
+  readonly timeMs: number
+  readonly events: ReadonlyArray<{
+    /** Table 5.4 or 5.5. */
+    readonly abnormalEventId: number
+    /** The remote user that caused it; `""` when none. */
+    readonly peerId: string
+    /** `EventCatalogue.describeAbnormalEvent`: "The downstream big image lagged". */
+    readonly description: string
+  }>
 }
 
 // ---------------------------------------------------------------------------
@@ -358,5 +389,30 @@ export const events = (sdkAppId: number, period: Period, options?: Options): Str
     return Option.match(clamped.window, {
       onNone: () => Stream.empty,
       onSome: (w) => Events.eventsOfCalls(e, Rooms.roomsWith(e, sdkAppId, w, undefined), w)
+    })
+  }))
+
+/**
+ * The abnormal experiences of an app's users (of one room when `roomId` is given) in a period,
+ * each once, by time (then room, user, experience). The period is clamped to retention and cut
+ * into the action's 1 h windows; an answer holds at most 20 experiences and cannot be paged, so
+ * a full answer is asked again as two halves (down to `minSpanSeconds`, with a warning when a
+ * window that narrow is still full: more may exist than the API shows).
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const unusualEvents = (
+  sdkAppId: number,
+  period: Period,
+  roomId?: string,
+  options?: Options
+): Stream.Stream<UnusualEvent, StreamError, Trtc> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const e = yield* env(options)
+    const clamped = yield* Env.clampPeriod(e, period)
+    return Option.match(clamped.window, {
+      onNone: () => Stream.empty,
+      onSome: (w) => UnusualEvents.unusualEventsWith(e, sdkAppId, w, roomId)
     })
   }))

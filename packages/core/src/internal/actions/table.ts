@@ -7,6 +7,7 @@
 import type * as Action from "../../Action.js"
 import { describeCallDetailInfo } from "./DescribeCallDetailInfo.js"
 import { describeRoomInfo } from "./DescribeRoomInfo.js"
+import { describeUnusualEvent } from "./DescribeUnusualEvent.js"
 import { describeUserEvent } from "./DescribeUserEvent.js"
 import { describeUserInfo } from "./DescribeUserInfo.js"
 
@@ -15,7 +16,8 @@ export const actionNames = [
   "DescribeRoomInfo",
   "DescribeUserInfo",
   "DescribeCallDetailInfo",
-  "DescribeUserEvent"
+  "DescribeUserEvent",
+  "DescribeUnusualEvent"
 ] as const
 
 /** @internal */
@@ -25,7 +27,8 @@ const declarations = {
   DescribeRoomInfo: describeRoomInfo,
   DescribeUserInfo: describeUserInfo,
   DescribeCallDetailInfo: describeCallDetailInfo,
-  DescribeUserEvent: describeUserEvent
+  DescribeUserEvent: describeUserEvent,
+  DescribeUnusualEvent: describeUnusualEvent
 } as const
 
 /** @internal */
