@@ -6,6 +6,7 @@
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type * as Action from "../../Action.js"
 import * as Models from "../../Models.js"
 import * as Paginate from "../../Paginate.js"
 import { Trtc } from "../../Trtc.js"
@@ -112,3 +113,19 @@ export const withBisection = <A, R>(
 /** The period clamped once, on the server's clock, with a warning when it asked for data that is gone. */
 /** @internal */
 export const clampPeriod = (e: Env, period: TrtcStream.Period) => Windows.clampNow(period, { retentionDays: e.retentionDays, now: e.trtc.nowSeconds })
+
+/**
+ * How `Paginate.pages` walks a paged action's windows: named after it, the run's page size
+ * within the action's maximum (with `DataType` the smaller one), each page counted.
+ *
+ * @internal
+ */
+export const pagingOf = (e: Env, declaration: Action.Any, withDataType: boolean) => {
+  const paging = declaration.paging
+  const max = paging.style !== "PageNumber"
+    ? 1
+    : withDataType && paging.maxPageSizeWithDataType !== undefined
+      ? paging.maxPageSizeWithDataType
+      : paging.maxPageSize
+  return { action: declaration.name, pageSize: Math.min(e.pageSize, max), onPage: () => e.add({ pages: 1 }) }
+}

@@ -50,11 +50,9 @@ export const qualityOfWindow = (e: Env.Env, call: TrtcStream.CallRef, dataTypes:
             (response) => response.userList.map((user, i): QualityPage => ({ user, data: i === 0 ? response.data : [] }))
           ),
         {
-          action: "DescribeCallDetailInfo",
           // With DataType the API takes at most 6 users a page.
-          pageSize: Math.min(e.pageSize, Models.declarations.DescribeCallDetailInfo.paging.maxPageSizeWithDataType),
-          equals: (a, b) => Equal.equals(a.user, b.user),
-          onPage: () => e.add({ pages: 1 })
+          ...Env.pagingOf(e, Models.declarations.DescribeCallDetailInfo, true),
+          equals: (a, b) => Equal.equals(a.user, b.user)
         }
       )).pipe(Effect.map((chunk) => {
         const points: Array<TrtcStream.QualityPoint> = []

@@ -35,7 +35,7 @@ export const roomsOfWindow = (e: Env.Env, sdkAppId: number, window: Windows.Wind
             }))),
             (response) => response.roomList
           ),
-        { action: "DescribeRoomInfo", pageSize: e.pageSize, onPage: () => e.add({ pages: 1 }) }
+        Env.pagingOf(e, Models.declarations.DescribeRoomInfo, false)
       )).pipe(Effect.map((chunk) => Array.from(chunk))),
     (a, b) => [...a, ...b]
   ).pipe(Effect.map((rows) => rows.sort(byCreation)))

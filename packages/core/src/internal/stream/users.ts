@@ -57,7 +57,7 @@ export const usersOfCall = (e: Env.Env, call: TrtcStream.CallRef, period: TrtcSt
                 }))),
                 (response) => response.userList
               ),
-            { action: "DescribeUserInfo", pageSize: e.pageSize, onPage: () => e.add({ pages: 1 }) }
+            Env.pagingOf(e, Models.declarations.DescribeUserInfo, false)
           )).pipe(Effect.map((chunk): Array<Models.UserInformation> => Array.from(chunk))),
         (a, b) => [...a, ...b]
       )
