@@ -173,13 +173,15 @@ const typeDecoder = (ast: AST.AST): FieldDecoder<unknown> => {
     }
     case "TupleType": {
       if (ast.elements.length !== 0 || ast.rest.length !== 1) return unsupported("a tuple")
-      const element = typeDecoder(ast.rest[0]!.type)
+      const elementAst = ast.rest[0]!.type
+      // A class decodes an element as it is; a primitive's field decoder wants a record too.
+      if (elementAst._tag === "Transformation") return array(classDecoder(elementAst))
+      const element = typeDecoder(elementAst)
       return array((input) => element(input, emptyRecord, ""))
     }
-    case "Transformation": {
-      const decode = classDecoder(ast)
-      return (value) => decode(value)
-    }
+    case "Transformation":
+      // A `Decoder` is a `FieldDecoder` that ignores the record and the key.
+      return classDecoder(ast)
     default:
       return unsupported(ast._tag)
   }
