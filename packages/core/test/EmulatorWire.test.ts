@@ -50,7 +50,7 @@ layer(Emulator.layer({ seed: 11, rps: 0 }))("emulator and core agree on the wire
       const room = [...app.rooms].sort((a, b) => b.sessions.length - a.sessions.length)[0]!
       const start = room.createTime
       const userId = room.sessions[0]!.userId
-      const requests = {
+      const requests: { readonly [A in Models.Action]: Schema.Schema.Type<Models.Declarations[A]["request"]> } = {
         DescribeRoomInfo: new Models.DescribeRoomInfoRequest({ sdkAppId: app.sdkAppId, startTime: start, endTime: start + 3600, pageSize: 100 }),
         DescribeUserInfo: new Models.DescribeUserInfoRequest({ sdkAppId: app.sdkAppId, commId: room.commId, startTime: start, endTime: start + 3600 }),
         DescribeCallDetailInfo: new Models.DescribeCallDetailInfoRequest({
@@ -67,9 +67,13 @@ layer(Emulator.layer({ seed: 11, rps: 0 }))("emulator and core agree on the wire
           userId,
           startTime: start,
           endTime: room.destroyTime
-        })
+        }),
+        DescribeUnusualEvent: new Models.DescribeUnusualEventRequest({ sdkAppId: app.sdkAppId, startTime: start, endTime: start + 3600 })
       }
-      for (const action of Models.actions) {
+      // The emulator of this branch does not serve DescribeUnusualEvent yet (engineer emu's
+      // branch does; test/UnusualEvent.test.ts replays its wire format meanwhile): drop this
+      // filter when that is merged.
+      for (const action of Models.actions.filter((a) => a !== "DescribeUnusualEvent")) {
         const reply = yield* call(emulator, action, Models.toWireJson(action, requests[action] as never))
         const decoded = Schema.decodeUnknownSync(Models.schemas[action].response as unknown as Schema.Schema<unknown, unknown>)(reply)
         assert.isObject(decoded, action)
