@@ -70,10 +70,7 @@ layer(Emulator.layer({ seed: 11, rps: 0 }))("emulator and core agree on the wire
         }),
         DescribeUnusualEvent: new Models.DescribeUnusualEventRequest({ sdkAppId: app.sdkAppId, startTime: start, endTime: start + 3600 })
       }
-      // The emulator of this branch does not serve DescribeUnusualEvent yet (engineer emu's
-      // branch does; test/UnusualEvent.test.ts replays its wire format meanwhile): drop this
-      // filter when that is merged.
-      for (const action of Models.actions.filter((a) => a !== "DescribeUnusualEvent")) {
+      for (const action of Models.actions) {
         const reply = yield* call(emulator, action, Models.toWireJson(action, requests[action] as never))
         const decoded = Schema.decodeUnknownSync(Models.schemas[action].response as unknown as Schema.Schema<unknown, unknown>)(reply)
         assert.isObject(decoded, action)
