@@ -207,22 +207,30 @@ export const make = (
         )
       })
 
-    // Records the use in Redis and runs `self` in it; `Left` when Redis failed before `self` started.
-    const shared = <A, E, R>(action: string, self: Effect.Effect<A, E, R>): Effect.Effect<Either.Either<A, RedisWindow.RedisUnavailable>, E, R> =>
+    // Records the use in Redis and runs `self` in it. `Left` when `self` did not start: Redis
+    // failed, or (with `sharedOnly`) the limiter left shared mode while this use waited, so that
+    // it must go the way of the new mode (a use admitted by Redis alone while another process is
+    // on its local share could take the local share's part of the limit a second time).
+    const shared = <A, E, R>(
+      action: string,
+      self: Effect.Effect<A, E, R>,
+      sharedOnly: boolean
+    ): Effect.Effect<Either.Either<A, RedisWindow.RedisUnavailable | "switched">, E, R> =>
       Effect.uninterruptibleMask((restore) => {
         const key = keyFor(action)
         const member = `${instance}:${sequence++}`
         // The Redis call runs uninterruptibly (an interrupted acquire could still land and hold
         // a slot for a whole lease); only the waits between calls can be interrupted.
-        const admit: Effect.Effect<void, RedisWindow.RedisUnavailable> = Effect.flatMap(
-          redis.acquire(key, member),
-          (wait) => wait === 0 ? Effect.void : Effect.zipRight(restore(Effect.sleep(Duration.millis(wait))), admit)
-        )
+        const admit: Effect.Effect<void, RedisWindow.RedisUnavailable | "switched"> = Effect.suspend(() =>
+          sharedOnly && mode._tag !== "Shared" ? Effect.fail("switched" as const) : Effect.flatMap(
+            redis.acquire(key, member),
+            (wait) => wait === 0 ? Effect.void : Effect.zipRight(restore(Effect.sleep(Duration.millis(wait))), admit)
+          ))
         const gate = gateOf(action)
         return Effect.zipRight(
           restore(gate.take(1)),
           Effect.either(Effect.ensuring(admit, gate.release(1)))
-        ).pipe(Effect.flatMap((admitted): Effect.Effect<Either.Either<A, RedisWindow.RedisUnavailable>, E, R> => {
+        ).pipe(Effect.flatMap((admitted): Effect.Effect<Either.Either<A, RedisWindow.RedisUnavailable | "switched">, E, R> => {
           if (Either.isLeft(admitted)) return Effect.succeed(Either.left(admitted.left))
           sharedInFlight++
           const release = Effect.zipRight(
@@ -250,22 +258,24 @@ export const make = (
       })
     })
 
+    // Decided once the local slot is granted, not when the use arrived: a use that queued for a
+    // local slot while Redis was down may start after it returned, and must then be recorded there.
+    const afterLocalSlot = <A, E, R>(action: string, self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+      Effect.suspend(() =>
+        mode._tag === "Local" ? self : Effect.flatMap(shared(action, self, false), (result) =>
+          Either.isRight(result)
+            ? Effect.succeed(result.right)
+            // Inside the local slot: if Redis fails now, the use still runs on the local share.
+            : Effect.zipRight(result.left === "switched" ? Effect.void : fallBack(result.left.reason), self)))
+
     const limit = (action: string) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
       Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<A, E, R> => {
         if (mode._tag === "Both" && now >= mode.until) mode = { _tag: "Shared" }
-        switch (mode._tag) {
-          case "Shared":
-            return Effect.flatMap(shared(action, self), (result) =>
-              Either.isRight(result)
-                ? Effect.succeed(result.right)
-                : Effect.zipRight(fallBack(result.left.reason), limit(action)(self)))
-          case "Local":
-            return Effect.zipRight(quiet, local.limit(action)(self))
-          case "Both":
-            // Inside the local slot: if Redis fails now, the use still runs on the local share.
-            return local.limit(action)(Effect.flatMap(shared(action, self), (result) =>
-              Either.isRight(result) ? Effect.succeed(result.right) : Effect.zipRight(fallBack(result.left.reason), self)))
-        }
+        if (mode._tag !== "Shared") return Effect.zipRight(quiet, local.limit(action)(afterLocalSlot(action, self)))
+        return Effect.flatMap(shared(action, self, true), (result) =>
+          Either.isRight(result)
+            ? Effect.succeed(result.right)
+            : Effect.zipRight(result.left === "switched" ? Effect.void : fallBack(result.left.reason), limit(action)(self)))
       })
 
     const probe = Effect.flatMap(Clock.currentTimeMillis, (now) =>
