@@ -21,14 +21,17 @@ export class RedisUnavailable extends Data.TaggedError("RedisUnavailable")<{ rea
  * @internal
  */
 export interface RedisWindow {
-  /** 0 when the use was recorded, else the milliseconds to wait before asking again. */
-  readonly acquire: (key: string, member: string) => Effect.Effect<number, RedisUnavailable>
+  /**
+   * 0 when the use was recorded, else the milliseconds to wait before asking again. `hold`: the
+   * use stays pending until `release`d; otherwise it counts from now.
+   */
+  readonly acquire: (key: string, member: string, hold: boolean) => Effect.Effect<number, RedisUnavailable>
   readonly release: (key: string, member: string) => Effect.Effect<void, RedisUnavailable>
   readonly ping: Effect.Effect<void, RedisUnavailable>
 }
 
 interface WindowCommands {
-  trtcAcquire(key: string, limit: number, windowMs: number, leaseMs: number, member: string): Promise<number>
+  trtcAcquire(key: string, limit: number, windowMs: number, leaseMs: number, member: string, hold: number): Promise<number>
   trtcRelease(key: string, windowMs: number, member: string): Promise<number>
 }
 
@@ -80,9 +83,9 @@ export const make = (options: {
     )
     const commands = client as unknown as WindowCommands
     return {
-      acquire: (key, member) =>
+      acquire: (key, member, hold) =>
         Effect.tryPromise({
-          try: () => commands.trtcAcquire(key, options.limit, options.windowMs, options.leaseMs, member),
+          try: () => commands.trtcAcquire(key, options.limit, options.windowMs, options.leaseMs, member, hold ? 1 : 0),
           catch: unavailable
         }).pipe(Effect.map(Number)),
       release: (key, member) =>

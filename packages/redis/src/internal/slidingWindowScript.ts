@@ -14,8 +14,9 @@
  */
 
 /**
- * KEYS[1] the window; ARGV: limit, window ms, lease ms, member.
- * Returns 0 when the use was recorded (pending), else the milliseconds to wait before asking
+ * KEYS[1] the window; ARGV: limit, window ms, lease ms, member, hold (`1`: the use is pending
+ * until released; `0`: it counts from now, released at once).
+ * Returns 0 when the use was recorded, else the milliseconds to wait before asking
  * again: until the oldest use leaves the window, or a whole window when the oldest is still
  * running (it cannot free its slot sooner than a window after it ends).
  */
@@ -27,7 +28,9 @@ local window = tonumber(ARGV[2])
 local lease = tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.3f', now - window))
 if redis.call('ZCARD', KEYS[1]) < limit then
-  redis.call('ZADD', KEYS[1], string.format('%.3f', now + lease), ARGV[4])
+  local score = now + lease
+  if ARGV[5] == '0' then score = now end
+  redis.call('ZADD', KEYS[1], string.format('%.3f', score), ARGV[4])
   redis.call('PEXPIRE', KEYS[1], math.ceil(lease + window))
   return 0
 end
