@@ -14,7 +14,7 @@
  *
  * When Redis is unreachable or slower than `commandTimeout`, the limiter falls back to an
  * in-process window at `floor(rps / workers)` (one warning), probes Redis every
- * `probeInterval`, and goes back when it answers (logged). The promise holds through an outage
+ * `probeInterval`, and goes back when it answers (a second warning, "answers again"). The promise holds through an outage
  * when: at most `workers` processes share the account; Redis fails for all of them alike (down
  * or slow, not cut off from some while others still reach it); and a request in flight at a
  * switch ends within `probeInterval`. Around each switch the limiter is careful rather than
@@ -84,7 +84,7 @@ export interface Options {
 /**
  * The default limit for all processes together: TRTC's documented 20 per action, no margin.
  * Measured against the emulator's strict 20/s sliding window with three worker processes on one
- * Redis (bench/results/redis.md, 2 cores at load 21): 0 refusals at 20 with uses held until they
+ * Redis (bench/results/redis.md, 2 cores at load 16–23): 0 refusals at 20 with uses held until they
  * end (the default), so no margin below it is needed; counting uses from admission instead, 47
  * of 864 requests were refused at 20 with no margin (that jitter is what holding covers).
  *
@@ -294,7 +294,8 @@ export const make = (
           if (mode._tag !== "Local") return Effect.void
           const overlap = probeMs + 2 * windowMs
           mode = { _tag: "Both", until: now + overlap }
-          return Effect.logInfo(
+          // A warning as well: whoever saw the fallback (a CLI shows warnings only) must see it end.
+          return Effect.logWarning(
             `Redis rate limiter: ${shown} answers again; sharing the limit through it, keeping the local share for another ${overlap} ms`
           )
         }
