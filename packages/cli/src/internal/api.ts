@@ -2,7 +2,6 @@ import * as RateLimiter from "@effect-trtc/core/RateLimiter"
 import * as RetryPolicy from "@effect-trtc/core/RetryPolicy"
 import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
 import * as Trtc from "@effect-trtc/core/Trtc"
-import * as RedisRateLimiter from "@effect-trtc/redis/RedisRateLimiter"
 import * as Credentials from "@effect-trtc/signer/Credentials"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -95,14 +94,18 @@ export const loggerLayer = (verbose: boolean): Layer.Layer<never, never, Termina
 const rateLimiterLayer = (globals: Globals): Layer.Layer<RateLimiter.RateLimiter, unknown, Credentials.Credentials> => {
   const url = globals.rateLimit
   if (url === undefined) return RateLimiter.layer({ rps: globals.rps })
-  return Layer.unwrapEffect(Effect.map(Credentials.get, (credential) =>
-    RedisRateLimiter.layer({
+  // Loaded only when asked for: ioredis is not worth its start-up time to every other command.
+  return Layer.unwrapEffect(Effect.gen(function*() {
+    const RedisRateLimiter = yield* Effect.promise(() => import("@effect-trtc/redis/RedisRateLimiter"))
+    const credential = yield* Credentials.get
+    return RedisRateLimiter.layer({
       url,
       account: credential.secretId,
       rps: globals.rps,
       // The fallback share while Redis is down: floor(rps / workers) each (must be ≤ rps).
       workers: Math.min(RedisRateLimiter.defaultWorkers, globals.rps)
-    })))
+    })
+  }))
 }
 
 /** The TRTC service as the global flags configure it. */
