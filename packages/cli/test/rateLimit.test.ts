@@ -72,7 +72,8 @@ describe("trtc --rate-limit", () => {
       })
       assert.strictEqual(log.filter((e) => e.code?.startsWith("RequestLimitExceeded") === true).length, 0)
       assert.isAbove(log.filter((e) => e.action === "DescribeUserEvent").length, 100)
-    }))
+      // Three processes and some 15 s of requests at the limit: past 60 s on a loaded 2-core machine.
+    }), 180_000)
 
   it.scopedLive("an unreachable Redis: the command still runs on its local share, the warning masks the password", () =>
     Effect.gen(function*() {

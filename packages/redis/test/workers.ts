@@ -23,6 +23,8 @@ export interface WorkerRun {
 export interface Worker {
   readonly stderr: () => string
   readonly done: Promise<WorkerRun>
+  /** Ends it (SIGKILL) if still running: for a test that failed or timed out. */
+  readonly kill: () => void
 }
 
 /** Starts `exportWorker.ts` in its own node process (tsx, workspace sources). */
@@ -44,7 +46,7 @@ export const startWorker = (job: Omit<Job, "out">): Worker => {
       resolve({ code, stdout, stderr, events: text === "" ? [] : text.trimEnd().split("\n") })
     })
   })
-  return { stderr: () => stderr, done }
+  return { stderr: () => stderr, done, kill: () => void (child.exitCode === null && child.kill("SIGKILL")) }
 }
 
 /**
