@@ -33,12 +33,14 @@ describe("endpoint checks", () => {
         rps: 20,
         concurrency: 4,
         timeout: Option.some("5s"),
+        rateLimit: Option.none(),
         verbose: false
-      }, { TRTC_ENDPOINT: "http://127.0.0.1:9", TENCENTCLOUD_REGION: "ap-singapore" }, false)
+      }, { TRTC_ENDPOINT: "http://127.0.0.1:9", TENCENTCLOUD_REGION: "ap-singapore", TRTC_RATE_LIMIT: "redis://:pw@127.0.0.1:6380/1" }, false)
       assert.strictEqual(globals.endpoint, "http://127.0.0.1:9")
       assert.strictEqual(globals.region, "ap-singapore")
       assert.strictEqual(globals.format, "ndjson")
       assert.strictEqual(globals.timeoutMillis, 5000)
+      assert.deepStrictEqual([globals.rateLimit?.host, globals.rateLimit?.port, globals.rateLimit?.db], ["127.0.0.1", 6380, 1])
     }))
 })
 

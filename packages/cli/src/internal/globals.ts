@@ -1,4 +1,5 @@
 import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
+import * as RedisUrl from "@effect-trtc/redis/RedisUrl"
 import type * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
@@ -6,9 +7,11 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import { UsageError } from "../CliError.js"
 import * as Output from "../Output.js"
 import * as Time from "../Time.js"
+import { remember } from "./secrets.js"
 
 const invalid = (text: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(text)))
 
@@ -62,6 +65,13 @@ export const globalOptions = {
     Options.withDescription("timeout per request attempt, e.g. 10s (default 10s)"),
     Options.optional
   ),
+  rateLimit: Options.text("rate-limit").pipe(
+    Options.withPseudoName("redis://host:port[/db]"),
+    Options.withDescription(
+      "share the per-account rate limit with other processes through Redis (or TRTC_RATE_LIMIT); default: this process alone"
+    ),
+    Options.optional
+  ),
   verbose: Options.boolean("verbose").pipe(
     Options.withDescription("log requests and retries on stderr (secrets redacted)")
   )
@@ -76,6 +86,8 @@ export interface Globals {
   readonly rps: number
   readonly concurrency: number
   readonly timeoutMillis: number
+  /** The Redis of the shared rate limiter (`--rate-limit`), its password redacted. */
+  readonly rateLimit: RedisUrl.RedisUrl | undefined
   readonly verbose: boolean
 }
 
@@ -105,6 +117,7 @@ export const resolveGlobals = (
     if (flags.concurrency < 1) {
       return yield* new UsageError({ problem: `--concurrency: must be at least 1, got ${flags.concurrency}` })
     }
+    const rateLimit = yield* rateLimitOf(flags.rateLimit, env)
     const timeoutMillis = Option.isSome(flags.timeout) ? yield* Time.parseDuration("--timeout", flags.timeout.value) : 10_000
     if (timeoutMillis <= 0) return yield* new UsageError({ problem: "--timeout: must be positive" })
     return {
@@ -115,8 +128,28 @@ export const resolveGlobals = (
       rps: flags.rps,
       concurrency: flags.concurrency,
       timeoutMillis,
+      rateLimit,
       verbose: flags.verbose
     }
   })
+
+/**
+ * `--rate-limit` or `TRTC_RATE_LIMIT` parsed; its password is remembered for scrubbing and the
+ * error names the source and shows the URL with the password masked.
+ */
+const rateLimitOf = (flag: Option.Option<string>, env: Readonly<Record<string, string | undefined>>) => {
+  const source = Option.isSome(flag) ? "--rate-limit" : "TRTC_RATE_LIMIT"
+  const raw = Option.getOrUndefined(flag) ?? nonEmpty(env.TRTC_RATE_LIMIT)
+  if (raw === undefined) return Effect.succeed(undefined)
+  return Either.match(RedisUrl.parse(raw.trim()), {
+    onLeft: (error) =>
+      Effect.fail(new UsageError({ problem: `${source}: "${error.input}" is not a Redis URL: ${error.problem}`, fix: "e.g. redis://127.0.0.1:6379/0" })),
+    onRight: (url) =>
+      Effect.sync(() => {
+        if (url.password !== undefined) remember(Redacted.value(url.password))
+        return url
+      })
+  })
+}
 
 const nonEmpty = (s: string | undefined) => s === undefined || s.trim() === "" ? undefined : s.trim()
