@@ -631,22 +631,25 @@ export const failedJoin: Rule = {
 
 /**
  * `join-retried`: an attempt failed (5003/0 "Failed to enter room") before a later one entered
- * (5003/1).
+ * (5003/1), or the attempt that entered reported failures on its way (5002/0 "Failed to obtain
+ * IP address info", 5005 "Connection to CVM timed out").
  *
  * @since 0.1.0
  * @category rules
  */
 export const joinRetried: Rule = {
   kind: "join-retried",
-  eventIds: [5001, 5003, 5005],
+  eventIds: [5001, 5002, 5003, 5005],
   check: (ev) => {
-    const failed = ev.joinAttempts.filter((a) => a.outcome === "failed")
-    if (failed.length === 0 || !ev.joinAttempts.some((a) => a.outcome === "entered")) return undefined
-    const reasons = [...new Set(failed.flatMap((a) => a.reasons))]
+    if (!ev.joinAttempts.some((a) => a.outcome === "entered")) return undefined
+    const troubled = ev.joinAttempts.filter((a) => a.outcome !== "entered" || a.reasons.length > 0)
+    if (troubled.length === 0) return undefined
+    const failed = troubled.filter((a) => a.outcome !== "entered").length
+    const reasons = [...new Set(troubled.flatMap((a) => a.reasons))]
     return {
       kind: "join-retried",
-      summary: `${failed.length} failed attempt(s) before entering: ${reasons.join("; ")}`,
-      timesMs: failed.map((a) => a.endMs ?? a.startMs)
+      summary: `${failed} failed attempt(s) before entering${reasons.length > 0 ? `: ${reasons.join("; ")}` : ""}`,
+      timesMs: troubled.map((a) => a.endMs ?? a.startMs)
     }
   }
 }

@@ -9,3 +9,8 @@
  * @since 0.1.0
  */
 export * as Diagnosis from "./Diagnosis.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Timeline from "./Timeline.js"

@@ -92,6 +92,11 @@ describe("Diagnosis rules", () => {
     const slowResult = Diagnosis.diagnose(call([user("dave", [0, 60])], slow))
     assert.deepStrictEqual(kinds(slowResult, "dave"), ["join-retried", "slow-join"])
     assert.strictEqual(slowResult.users[0]!.evidence.timings.enteredMs, 5900)
+    // One attempt that entered after failing to get its IP address info.
+    const ipRetry = events("dave", [[0.1, 5001], [0.2, 5002, 0], [2, 5002, 1], [2.5, 5003, 1]])
+    const ipResult = Diagnosis.diagnose(call([user("dave", [0, 60])], ipRetry))
+    assert.deepStrictEqual(kinds(ipResult, "dave"), ["join-retried"])
+    assert.strictEqual(ipResult.users[0]!.problems[0]!.summary, "0 failed attempt(s) before entering: Failed to obtain IP address info")
   })
 
   it("reconnects: network drops with their restore, and a second session", () => {
