@@ -648,7 +648,7 @@ export const joinRetried: Rule = {
     const reasons = [...new Set(troubled.flatMap((a) => a.reasons))]
     return {
       kind: "join-retried",
-      summary: `${failed} failed attempt(s) before entering${reasons.length > 0 ? `: ${reasons.join("; ")}` : ""}`,
+      summary: `${failed === 0 ? "entered after failures" : `${failed} failed attempt(s) before entering`}${reasons.length > 0 ? `: ${reasons.join("; ")}` : ""}`,
       timesMs: troubled.map((a) => a.endMs ?? a.startMs)
     }
   }

@@ -96,7 +96,7 @@ describe("Diagnosis rules", () => {
     const ipRetry = events("dave", [[0.1, 5001], [0.2, 5002, 0], [2, 5002, 1], [2.5, 5003, 1]])
     const ipResult = Diagnosis.diagnose(call([user("dave", [0, 60])], ipRetry))
     assert.deepStrictEqual(kinds(ipResult, "dave"), ["join-retried"])
-    assert.strictEqual(ipResult.users[0]!.problems[0]!.summary, "0 failed attempt(s) before entering: Failed to obtain IP address info")
+    assert.strictEqual(ipResult.users[0]!.problems[0]!.summary, "entered after failures: Failed to obtain IP address info")
   })
 
   it("reconnects: network drops with their restore, and a second session", () => {
