@@ -191,7 +191,7 @@ export const render = (call: Diagnosis.Call, options: Options = {}): string => {
       )
     }
     const verdictLine = verdictText(verdict)
-    return `<section class="row lane" data-lane="${uid}"><div class="label" title="${uid}">${uid}<span class="verdict${verdict?.verdict === "problem" ? " problem" : ""}">${escapeHtml(verdictLine)}</span></div><svg class="track" height="${height}" role="group" aria-label="${uid}">${parts.join("")}</svg></section>`
+    return `<section class="row lane" data-lane="${uid}"><div class="label" title="${uid}">${uid}<span class="verdict${verdict?.verdict === "problem" ? " problem" : ""}" title="${escapeHtml(verdict?.problems.map((p) => `${p.kind}: ${p.summary}`).join("\n") ?? "")}">${escapeHtml(verdictLine)}</span></div><svg class="track" height="${height}" role="group" aria-label="${uid}">${parts.join("")}</svg></section>`
   })
 
   const title = options.title ?? `Call ${call.commId}`

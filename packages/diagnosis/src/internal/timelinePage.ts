@@ -102,7 +102,7 @@ function drawAxis(w){
   for(var t=first;t<=view.b;t+=step){
     var g=document.createElementNS(ns,"g");g.setAttribute("class","tick");g.setAttribute("transform","translate("+x(t,w).toFixed(1)+",0)");
     var l=document.createElementNS(ns,"line");l.setAttribute("y1","18");l.setAttribute("y2","26");g.appendChild(l);
-    var tx=document.createElementNS(ns,"text");tx.setAttribute("y","14");tx.setAttribute("text-anchor","middle");
+    var px=x(t,w),tx=document.createElementNS(ns,"text");tx.setAttribute("y","14");tx.setAttribute("text-anchor",px<30?"start":px>w-30?"end":"middle");
     tx.textContent=new Date(t).toLocaleTimeString(undefined,step<6e4?{hour:"2-digit",minute:"2-digit",second:"2-digit",hour12:false}:{hour:"2-digit",minute:"2-digit",hour12:false});
     g.appendChild(tx);
     var ti=document.createElementNS(ns,"title");ti.textContent=fmtUtc(t);g.appendChild(ti);
@@ -168,7 +168,7 @@ root.addEventListener("focusout",function(){hide();});
 window.addEventListener("resize",schedule);
 var header=document.querySelector("header");document.documentElement.style.setProperty("--header",header.offsetHeight+"px");
 fit();
-window.timeline={fit:fit,zoom:zoom,pan:pan,view:function(){return {startMs:view.a,endMs:view.b};},ready:true};
+window.timeline={fit:fit,zoom:zoom,pan:pan,show:function(a,b){view.a=a;view.b=b;clampView();layout();},view:function(){return {startMs:view.a,endMs:view.b};},ready:true};
 document.documentElement.setAttribute("data-ready","true");
 })();
 `
