@@ -401,8 +401,8 @@ const metricLabels: Readonly<Record<string, string>> = {
   aLoss: "audio packet loss (%)",
   bigvLoss: "video packet loss (%)",
   rtt: "RTT (ms)",
-  aBit: "audio bitrate",
-  bigvBit: "video bitrate",
+  aBit: "audio bitrate (bps)",
+  bigvBit: "video bitrate (bps)",
   bigvEncFps: "video frame rate sent (fps)",
   bigvCapFps: "video frame rate captured (fps)"
 }
