@@ -81,6 +81,32 @@ const legend = (metrics: boolean) => {
   return `<ul class="legend" aria-label="Legend">${items.join("")}</ul>`
 }
 
+/**
+ * How many points a metric line keeps at most: a 6-hour call has 10,800 samples per series at
+ * the API's 2 s, far more than a lane's pixels.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxMetricPoints = 600
+
+// Thinned to `maxMetricPoints` buckets, each keeping its worst sample (highest loss or RTT,
+// lowest frame rate) so that a spike a support engineer looks for is never averaged away.
+const worstPerBucket = (dataType: string, points: ReadonlyArray<Diagnosis.QualityPoint>): ReadonlyArray<Diagnosis.QualityPoint> => {
+  if (points.length <= maxMetricPoints) return points
+  const higherIsWorse = dataType.endsWith("Loss") || dataType === "rtt"
+  const first = points[0]!.time
+  const width = (points[points.length - 1]!.time - first + 1) / maxMetricPoints
+  const out: Array<Diagnosis.QualityPoint> = []
+  for (const p of points) {
+    const bucket = Math.floor((p.time - first) / width)
+    const last = out[out.length - 1]
+    if (last === undefined || Math.floor((last.time - first) / width) !== bucket) out.push(p)
+    else if (higherIsWorse ? p.value > last.value : p.value < last.value) out[out.length - 1] = p
+  }
+  return out
+}
+
 const verdictText = (user: Diagnosis.UserDiagnosis | undefined) =>
   user === undefined ? "" : user.verdict === "ok" ? "ok" : user.problems.map((p) => p.kind).join(", ")
 
@@ -146,7 +172,9 @@ export const render = (call: Diagnosis.Call, options: Options = {}): string => {
       if (p.peerId !== "" || !metricTypes.includes(p.dataType)) continue
       const byType = quality.get(p.userId) ?? new Map<string, Array<Diagnosis.QualityPoint>>()
       quality.set(p.userId, byType)
-      byType.set(p.dataType, [...(byType.get(p.dataType) ?? []), p])
+      const list = byType.get(p.dataType)
+      if (list === undefined) byType.set(p.dataType, [p])
+      else list.push(p)
     }
   }
 
@@ -172,7 +200,7 @@ export const render = (call: Diagnosis.Call, options: Options = {}): string => {
     }
     if (withMetrics) {
       metricTypes.forEach((dataType, i) => {
-        const points = (quality.get(userId)?.get(dataType) ?? []).sort((a, b) => a.time - b.time)
+        const points = worstPerBucket(dataType, (quality.get(userId)?.get(dataType) ?? []).sort((a, b) => a.time - b.time))
         if (points.length === 0) return
         parts.push(
           `<polyline class="metric m${i}" data-metric="${escapeHtml(dataType)}" data-user="${uid}" data-top="${laneHeight}" data-height="${metricsHeight - 6}" data-points="${points.map((p) => `${p.time},${p.value}`).join(" ")}"><title>${escapeHtml(dataType)}</title></polyline>`
@@ -187,7 +215,9 @@ export const render = (call: Diagnosis.Call, options: Options = {}): string => {
       const description = EventCatalogue.describeMessage(e)
       const peer = e.peerId !== "" && e.peerId !== e.userId ? e.peerId : ""
       parts.push(
-        `<g class="marker ${category}" tabindex="0" role="img" data-event="${eventIndex++}" data-user="${uid}" data-time-ms="${e.timeMs}" data-event-id="${e.eventId}" data-category="${category}" data-params="${e.paramOne}, ${e.paramTwo}" data-stream="${escapeHtml(EventCatalogue.streamTypeName(e.type))}" data-peer="${escapeHtml(peer)}" data-description="${escapeHtml(description)}" data-y="${markerY}" aria-label="${escapeHtml(`${description} (${category}) at ${new Date(e.timeMs).toISOString()}`)}" transform="translate(${x(e.timeMs)},${markerY})">${shapeSvg(category)}</g>`
+        // Only what the tooltip needs, and nothing twice: a 20,000-event page is megabytes of
+        // these. The accessible name is the tooltip (aria-describedby, set on focus).
+        `<g class="marker ${category}" tabindex="0" role="img" data-event="${eventIndex++}" data-user="${uid}" data-time-ms="${e.timeMs}" data-event-id="${e.eventId}" data-category="${category}" data-params="${e.paramOne}, ${e.paramTwo}"${e.type === 0 ? "" : ` data-stream="${escapeHtml(EventCatalogue.streamTypeName(e.type))}"`}${peer === "" ? "" : ` data-peer="${escapeHtml(peer)}"`} data-description="${escapeHtml(description)}" transform="translate(${x(e.timeMs)},${markerY})">${shapeSvg(category)}</g>`
       )
     }
     const verdictLine = verdictText(verdict)
@@ -205,7 +235,7 @@ export const render = (call: Diagnosis.Call, options: Options = {}): string => {
     `<button type="button" data-action="fit">Fit</button><button type="button" data-action="zoom-in" aria-label="Zoom in">+</button>`,
     `<button type="button" data-action="zoom-out" aria-label="Zoom out">−</button><button type="button" data-action="left" aria-label="Pan left">←</button>`,
     `<button type="button" data-action="right" aria-label="Pan right">→</button><span id="range"></span><span id="cursor"></span></div>${legend(withMetrics)}</header>`,
-    `<main id="view" data-comm-id="${escapeHtml(call.commId)}" data-start-ms="${startMs}" data-end-ms="${endMs}">`,
+    `<main id="view" data-comm-id="${escapeHtml(call.commId)}" data-start-ms="${startMs}" data-end-ms="${endMs}" data-marker-y="${markerY}">`,
     `<div class="row axis-row"><div class="label">user</div><svg class="axis" height="28" aria-label="Time (local; UTC on hover)"></svg></div>`,
     lanes.join(""),
     `</main><div id="tip" role="tooltip" hidden></div><script>${script}</script></body></html>`

@@ -24,7 +24,7 @@ const user = (userId: string, ...sessions: ReadonlyArray<readonly [number, numbe
 })
 
 /** An SDK client entering cleanly at +0.1 s, sending audio and video, leaving at `leave`. */
-const cleanSdk = (userId: string, leave = 120): Array<Spec> => [
+const cleanSdk = (leave = 120): Array<Spec> => [
   [0.1, 5001],
   [0.3, 5002, 1],
   [0.9, 5003, 1],
@@ -49,8 +49,8 @@ const call = (users: ReadonlyArray<Diagnosis.User>, list: ReadonlyArray<Diagnosi
 const kinds = (result: Diagnosis.CallDiagnosis, userId: string) => result.users.find((u) => u.userId === userId)!.problems.map((p) => p.kind)
 
 // Two clean SDK users who see each other: the baseline every rule must stay silent on.
-const alice = [...cleanSdk("alice"), [4.0, 5006, -1, "bob"], [4.2, 5007, -1, "bob"]] as const
-const bob = [...cleanSdk("bob"), [4.0, 5006, -1, "alice"], [4.2, 5007, -1, "alice"]] as const
+const alice = [...cleanSdk(), [4.0, 5006, -1, "bob"], [4.2, 5007, -1, "bob"]] as const
+const bob = [...cleanSdk(), [4.0, 5006, -1, "alice"], [4.2, 5007, -1, "alice"]] as const
 const baseline = call([user("alice", [0, 120]), user("bob", [0, 120])], [...events("alice", alice), ...events("bob", bob)])
 
 describe("Diagnosis rules", () => {
@@ -100,7 +100,7 @@ describe("Diagnosis rules", () => {
   })
 
   it("reconnects: network drops with their restore, and a second session", () => {
-    const list = events("erin", [...cleanSdk("erin", 60).slice(0, 10), [20, 1003, 0], [27, 1003, 2], [40, 1003, 0]])
+    const list = events("erin", [...cleanSdk(60).slice(0, 10), [20, 1003, 0], [27, 1003, 2], [40, 1003, 0]])
     const ev = Diagnosis.evidenceOf(call([user("erin", [0, 60])], list), "erin")
     assert.deepStrictEqual(ev.drops, [
       { lostMs: (t0 + 20) * 1000, restoredMs: (t0 + 27) * 1000, what: "network" },
@@ -111,7 +111,7 @@ describe("Diagnosis rules", () => {
     assert.deepStrictEqual(kinds(result, "erin"), ["reconnects"])
     assert.include(result.users[0]!.problems[0]!.summary, "2 time(s)")
     // Leaving and coming back: two sessions, a gap between them.
-    const twice = events("erin", [...cleanSdk("erin", 30), [40.1, 5001], [40.5, 5003, 1], [40.6, 7000, 1]])
+    const twice = events("erin", [...cleanSdk(30), [40.1, 5001], [40.5, 5003, 1], [40.6, 7000, 1]])
     const rejoined = Diagnosis.evidenceOf(call([user("erin", [0, 30], [40, 90])], twice), "erin")
     assert.deepStrictEqual(rejoined.drops, [{ lostMs: (t0 + 30) * 1000, restoredMs: (t0 + 40) * 1000, what: "session" }])
     // WebRTC: signaling lost and restored.
@@ -122,7 +122,7 @@ describe("Diagnosis rules", () => {
   })
 
   it("cameraFailure, micFailure, permissionDenied: device and permission failures", () => {
-    const list = events("frank", [...cleanSdk("frank"), [30, 4002, 1], [31, 4001, 1], [50, 2002, 4], [60, 2002, 2]])
+    const list = events("frank", [...cleanSdk(), [30, 4002, 1], [31, 4001, 1], [50, 2002, 4], [60, 2002, 2]])
     const result = Diagnosis.diagnose(call([user("frank", [0, 120])], list))
     assert.deepStrictEqual(kinds(result, "frank"), ["camera-failure", "mic-failure", "permission-denied"])
     const ev = result.users[0]!.evidence
@@ -133,26 +133,26 @@ describe("Diagnosis rules", () => {
     ])
     assert.strictEqual(result.users[0]!.problems[0]!.summary, "Failed to enable rear camera")
     assert.deepStrictEqual(
-      kinds(Diagnosis.diagnose(call([user("frank", [0, 120])], events("frank", [...cleanSdk("frank"), [9, 2002, 5]]))), "frank"),
+      kinds(Diagnosis.diagnose(call([user("frank", [0, 120])], events("frank", [...cleanSdk(), [9, 2002, 5]]))), "frank"),
       ["camera-failure"]
     )
   })
 
   it("noDownstreamVideo: a peer published video, no first frame from them arrived", () => {
     // bob sees nothing of alice: bob's list lacks 5006/5007 from alice.
-    const list = [...events("alice", alice), ...events("bob", cleanSdk("bob"))]
+    const list = [...events("alice", alice), ...events("bob", cleanSdk())]
     const result = Diagnosis.diagnose(call([user("alice", [0, 120]), user("bob", [0, 120])], list))
     assert.deepStrictEqual(kinds(result, "bob"), ["no-downstream-video"])
     assert.deepStrictEqual(result.users[1]!.evidence.unseenPeers, ["alice"])
     assert.deepStrictEqual(kinds(result, "alice"), [])
     // A peer who publishes no video (no 5004/4006) is nobody to miss.
-    const noVideo = cleanSdk("alice").filter(([, id]) => id !== 5004 && id !== 4006 && id !== 4001)
-    const quiet = Diagnosis.diagnose(call([user("alice", [0, 120]), user("bob", [0, 120])], [...events("alice", noVideo), ...events("bob", cleanSdk("bob"))]))
+    const noVideo = cleanSdk().filter(([, id]) => id !== 5004 && id !== 4006 && id !== 4001)
+    const quiet = Diagnosis.diagnose(call([user("alice", [0, 120]), user("bob", [0, 120])], [...events("alice", noVideo), ...events("bob", cleanSdk())]))
     assert.deepStrictEqual(kinds(quiet, "bob"), [])
     // An overlap shorter than 15 s after entering is too short to expect a frame.
     const brief = Diagnosis.diagnose(call(
       [user("alice", [0, 120]), user("bob", [110, 125])],
-      [...events("alice", alice.slice(0, 10)), ...events("bob", cleanSdk("bob", 15).map(([s, ...rest]) => [s + 110, ...rest] as Spec))]
+      [...events("alice", alice.slice(0, 10)), ...events("bob", cleanSdk(15).map(([s, ...rest]) => [s + 110, ...rest] as Spec))]
     ))
     assert.deepStrictEqual(kinds(brief, "bob"), [])
     // Relay robots are not viewers.
@@ -174,7 +174,7 @@ describe("Diagnosis rules", () => {
   })
 
   it("decodeFailure and abnormalExit", () => {
-    const list = events("grace", [...cleanSdk("grace").slice(0, 10), [30, 4013, 12, "bob", 1], [110, 1003, 0], [120, 7001, 1]])
+    const list = events("grace", [...cleanSdk().slice(0, 10), [30, 4013, 12, "bob", 1], [110, 1003, 0], [120, 7001, 1]])
     const result = Diagnosis.diagnose(call([user("grace", [0, 120])], list))
     assert.deepStrictEqual(kinds(result, "grace"), ["reconnects", "decode-failure", "abnormal-exit"])
     assert.strictEqual(result.users[0]!.problems[2]!.summary, "Timed out")
@@ -182,7 +182,7 @@ describe("Diagnosis rules", () => {
   })
 
   it("upstream audio and video on/off periods and app switches", () => {
-    const list = events("heidi", [...cleanSdk("heidi").slice(0, 10), [10, 3001, 1], [20, 3001, 3], [30, 4006, 1], [40, 2001, 1], [50, 2001, 0]])
+    const list = events("heidi", [...cleanSdk().slice(0, 10), [10, 3001, 1], [20, 3001, 3], [30, 4006, 1], [40, 2001, 1], [50, 2001, 0]])
     const ev = Diagnosis.evidenceOf(call([user("heidi", [0, 120])], list), "heidi")
     const ms = (s: number) => Math.round((t0 + s) * 1000)
     assert.deepStrictEqual(ev.upstream.audio, [{ startMs: ms(1.2), endMs: ms(10) }, { startMs: ms(20), endMs: (t0 + 120) * 1000 + 999 }])

@@ -63,7 +63,7 @@ export const trtcLayer = (emulator: Emulator.Instance) =>
 // a call with known problems, as a data set the emulator loads
 // ---------------------------------------------------------------------------
 
-type Spec = readonly [ms: number, eventId: number, paramOne?: number, peerId?: string, type?: number]
+type Spec = readonly [ms: number, eventId: number, paramOne?: number, peerId?: string | undefined, type?: number]
 
 interface Person {
   readonly userId: string

@@ -74,12 +74,12 @@ export const script = `
 var root=document.getElementById("view"),tip=document.getElementById("tip"),rangeOut=document.getElementById("range"),cursorOut=document.getElementById("cursor");
 var callStart=+root.getAttribute("data-start-ms"),callEnd=+root.getAttribute("data-end-ms");
 if(!(callEnd>callStart))callEnd=callStart+1000;
-var pad=8,view={a:callStart,b:callEnd};
+var pad=8,markerY=+root.getAttribute("data-marker-y"),view={a:callStart,b:callEnd};
 var tracks=[].slice.call(document.querySelectorAll("svg.track"));
 var axis=document.querySelector("svg.axis");
 var markers=[],bars=[],lines=[];
 tracks.forEach(function(svg){
-  [].forEach.call(svg.querySelectorAll(".marker"),function(m){markers.push({el:m,t:+m.getAttribute("data-time-ms"),y:+m.getAttribute("data-y")});});
+  [].forEach.call(svg.querySelectorAll(".marker"),function(m){markers.push({el:m,t:+m.getAttribute("data-time-ms")});});
   [].forEach.call(svg.querySelectorAll("[data-start-ms]"),function(r){bars.push({el:r,a:+r.getAttribute("data-start-ms"),b:+r.getAttribute("data-end-ms")});});
   [].forEach.call(svg.querySelectorAll("polyline.metric"),function(p){
     var pts=(p.getAttribute("data-points")||"").split(" ").filter(Boolean).map(function(s){var i=s.indexOf(",");return [+s.slice(0,i)*1000,+s.slice(i+1)];});
@@ -116,7 +116,7 @@ function layout(){
   for(var i=0;i<markers.length;i++){var m=markers[i],px=x(m.t,w);
     if(px<-20||px>w+20){if(m.on!==false){m.el.style.display="none";m.on=false;}continue;}
     if(m.on===false){m.el.style.display="";m.on=true;}
-    m.el.setAttribute("transform","translate("+px.toFixed(1)+","+m.y+")");}
+    m.el.setAttribute("transform","translate("+px.toFixed(1)+","+markerY+")");}
   for(var j=0;j<bars.length;j++){var b=bars[j],x1=Math.max(-10,x(b.a,w)),x2=Math.min(w+10,x(b.b,w));
     b.el.setAttribute("x",x1.toFixed(1));b.el.setAttribute("width",Math.max(1,x2-x1).toFixed(1));}
   for(var k=0;k<lines.length;k++){var L=lines[k],out=[];
@@ -151,10 +151,10 @@ function show(m){
   while(tip.firstChild)tip.removeChild(tip.firstChild);
   var s=document.createElement("strong");s.textContent=m.getAttribute("data-description");tip.appendChild(s);
   var lines=[m.getAttribute("data-category")+" · event "+m.getAttribute("data-event-id")+" · parameters "+m.getAttribute("data-params"),
-    "user "+m.getAttribute("data-user")+(m.getAttribute("data-peer")?" · about "+m.getAttribute("data-peer"):"")+" · "+m.getAttribute("data-stream"),
+    "user "+m.getAttribute("data-user")+(m.getAttribute("data-peer")?" · about "+m.getAttribute("data-peer"):"")+" · "+(m.getAttribute("data-stream")||"non-video"),
     fmtLocal(t,true)+" local","UTC "+fmtUtc(t)];
   tip.appendChild(document.createTextNode(lines.join("\\n")));
-  tip.hidden=false;
+  tip.hidden=false;m.setAttribute("aria-describedby","tip");
   var r=m.getBoundingClientRect(),tw=tip.offsetWidth,th=tip.offsetHeight;
   var left=Math.min(window.innerWidth-tw-4,Math.max(4,r.left+r.width/2-tw/2)),top=r.bottom+6;
   if(top+th>window.innerHeight-4)top=Math.max(4,r.top-th-6);
