@@ -88,8 +88,26 @@ const span = 6 * 3600
 // A mix of what clients report: joins, mutes, camera toggles, resolution changes, network
 // changes, drops, device events and the odd failure.
 const mix: ReadonlyArray<readonly [eventId: number, paramOne: number]> = [
-  [3001, 1], [3001, 3], [4006, 1], [4006, 0], [4003, 1280], [4008, 24], [4009, 1200], [1003, 1], [1003, 2],
-  [1003, 0], [2001, 1], [2001, 0], [1001, 1], [5006, -1], [5007, -1], [4014, 1], [4014, 0], [4013, 3], [4002, 0], [5005, -1]
+  [3001, 1],
+  [3001, 3],
+  [4006, 1],
+  [4006, 0],
+  [4003, 1280],
+  [4008, 24],
+  [4009, 1200],
+  [1003, 1],
+  [1003, 2],
+  [1003, 0],
+  [2001, 1],
+  [2001, 0],
+  [1001, 1],
+  [5006, -1],
+  [5007, -1],
+  [4014, 1],
+  [4014, 0],
+  [4013, 3],
+  [4002, 0],
+  [5005, -1]
 ]
 
 const buildCall = (): Diagnosis.Call => {

@@ -158,14 +158,14 @@ layer(emulatorFor(dataSet))("trtc diagnose and trtc timeline against the emulato
 
 describe("trtc demo", () => {
   it.live("ends with the diagnosis of its call, writes its timeline and says where", () =>
-      Effect.gen(function*() {
-        const out = join(tempDir(), "demo.html")
-        const r = yield* run(["demo", "--timeline-out", out])
-        assert.strictEqual(r.code, 0, r.stderr)
-        const tail = r.stdout.slice(r.stdout.indexOf("$ trtc diagnose"))
-        assert.match(tail, /^\$ trtc diagnose --sdk-app-id \d+ --comm-id \S+\nverdict\s+userId\s+problems\n/)
-        assert.match(tail, /^(ok|problem)\s+\S+/m)
-        assert.include(tail, `wrote the call's timeline to ${out}`)
-        assert.include(fs.readFileSync(out, "utf8"), "data-lane=")
-      }))
+    Effect.gen(function*() {
+      const out = join(tempDir(), "demo.html")
+      const r = yield* run(["demo", "--timeline-out", out])
+      assert.strictEqual(r.code, 0, r.stderr)
+      const tail = r.stdout.slice(r.stdout.indexOf("$ trtc diagnose"))
+      assert.match(tail, /^\$ trtc diagnose --sdk-app-id \d+ --comm-id \S+\nverdict\s+userId\s+problems\n/)
+      assert.match(tail, /^(ok|problem)\s+\S+/m)
+      assert.include(tail, `wrote the call's timeline to ${out}`)
+      assert.include(fs.readFileSync(out, "utf8"), "data-lane=")
+    }))
 })

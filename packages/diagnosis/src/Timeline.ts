@@ -69,14 +69,12 @@ const shapeSvg = (category: Category) =>
 
 const legend = (metrics: boolean) => {
   const items = categories.map((c) =>
-    `<li><svg viewBox="-7 -7 14 14" aria-hidden="true">${shapeSvg(c)}</svg>${categoryStyle[c].label}</li>`
-  )
+    `<li><svg viewBox="-7 -7 14 14" aria-hidden="true">${shapeSvg(c)}</svg>${categoryStyle[c].label}</li>`)
   items.push(`<li><svg viewBox="0 0 14 14" aria-hidden="true"><rect class="session" x="0" y="3" width="14" height="8"/></svg>in the room</li>`)
   items.push(`<li><svg viewBox="0 0 14 14" aria-hidden="true"><rect class="gap" x="1" y="3" width="12" height="8"/></svg>connection lost</li>`)
   if (metrics) {
     metricTypes.forEach((m, i) =>
-      items.push(`<li><svg viewBox="0 0 14 14" aria-hidden="true"><polyline class="metric m${i}" points="0,10 5,4 9,8 14,3"/></svg>${escapeHtml(m)}</li>`)
-    )
+      items.push(`<li><svg viewBox="0 0 14 14" aria-hidden="true"><polyline class="metric m${i}" points="0,10 5,4 9,8 14,3"/></svg>${escapeHtml(m)}</li>`))
   }
   return `<ul class="legend" aria-label="Legend">${items.join("")}</ul>`
 }

@@ -48,8 +48,7 @@ describe("Timeline in headless Chromium", () => {
             bars: Array.from(document.querySelectorAll("[data-session]"), box),
             metrics: document.querySelectorAll("polyline.metric").length
           }
-        })
-      )
+        }))
       const inside = (b: Box) => b.width > 0 && b.height > 0 && b.x >= 0 && b.y >= 0 && b.x + b.width <= 1280 && b.y + b.height <= 800
       assert.strictEqual(boxes.lanes.length, 5)
       assert.strictEqual(boxes.markers.length, call.events.length)

@@ -80,8 +80,7 @@ describe("Timeline.render", () => {
             external: all("[src],[href],link").map((e) => e.outerHTML),
             title: document.title
           }
-        })
-      )
+        }))
       assert.deepStrictEqual(parsed.lanes, ["alice", hostile, "小明_3"])
       assert.deepStrictEqual(parsed.bars, [
         { user: "alice", session: "0" },

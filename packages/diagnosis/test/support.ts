@@ -195,8 +195,7 @@ export const browser: Effect.Effect<Browser, never, Scope.Scope> = Effect.acquir
     chromium.launch({
       executablePath: "/usr/bin/chromium",
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-    })
-  ),
+    })),
   (b) => Effect.promise(() => b.close())
 )
 

@@ -28,8 +28,29 @@ const alwaysFailure: ReadonlySet<number> = new Set([
 const audio: ReadonlySet<number> = new Set([3001, 3002, 3003, 3004, 5009, 32769, 32771, 32772, 32774, 32777, 32779, 32783, 32785, 32787])
 // 4010 (RPS disabled for poor network or performance) is a codec degradation, not a failure.
 const video: ReadonlySet<number> = new Set([
-  4003, 4010, 4004, 4005, 4006, 4007, 4008, 4009, 4012, 4014, 4015, 5004, 5006, 5007,
-  32768, 32770, 32773, 32775, 32776, 32778, 32782, 32784, 32786
+  4003,
+  4010,
+  4004,
+  4005,
+  4006,
+  4007,
+  4008,
+  4009,
+  4012,
+  4014,
+  4015,
+  5004,
+  5006,
+  5007,
+  32768,
+  32770,
+  32773,
+  32775,
+  32776,
+  32778,
+  32782,
+  32784,
+  32786
 ])
 const network: ReadonlySet<number> = new Set([1003, 5002, 32791, 32793])
 const device: ReadonlySet<number> = new Set([1001, 1002, 2001, 4001, 32780, 32781])
