@@ -223,7 +223,7 @@ export const render = (call: Diagnosis.Call, options: Options = {}): string => {
   })
 
   const title = options.title ?? `Call ${call.commId}`
-  const labelWidth = Math.min(240, Math.max(110, 16 + 7.5 * Math.max(0, ...laneIds.map((u) => [...u].length))))
+  const labelWidth = Math.min(240, Math.max(110, 24 + 8.2 * Math.max(0, ...laneIds.map((u) => [...u].length))))
   return [
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,
     // No network: forbid it outright, so a viewer knows the page cannot phone home.
