@@ -99,5 +99,6 @@ describe("Timeline in headless Chromium", () => {
       // The page fetched nothing but itself.
       assert.deepStrictEqual(requests, [url])
       assert.deepStrictEqual(errors, [])
-    })))
+      // A browser start, an emulator and a dozen page interactions: slow on a loaded machine.
+    })), 180_000)
 })
