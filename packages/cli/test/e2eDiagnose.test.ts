@@ -8,13 +8,19 @@ import * as Either from "effect/Either"
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { defaultOut } from "../src/commands/timeline.js"
-import { credentialEnv, emulatorFor, fast, ndjson, run, sdkAppId, tempDir } from "./helpers.js"
+import { secretForms } from "../src/CliError.js"
+import { credentialEnv, emulatorFor, fast, ndjson, run, sdkAppId, secretKey, tempDir, token } from "./helpers.js"
 
 // The spawned `trtc` signs with the wall clock, so the call is an hour before now (inside the
 // retention window at any hour); the verdicts do not depend on the time of day.
 const createTime = Math.floor(Date.now() / 1000) - 3_600
 const roomId = "support_42"
 const commId = `${sdkAppId}_${roomId}_${createTime}`
+
+// The key and the token, raw or encoded, appear nowhere in what the commands print or write.
+const assertNoSecret = (text: string, label: string) => {
+  for (const form of [...secretForms(secretKey), ...secretForms(token)]) assert.notInclude(text, form, label)
+}
 
 type Spec = readonly [ms: number, eventId: number, paramOne?: number]
 const entering: ReadonlyArray<Spec> = [[100, 5001], [300, 5002, 1], [900, 5003, 1], [920, 7000, 0], [1_000, 1003, 1], [1_200, 3001, 0], [1_500, 5009]]
@@ -74,8 +80,10 @@ layer(emulatorFor(dataSet))("trtc diagnose and trtc timeline against the emulato
   describe.concurrent("diagnose", () => {
     it.effect("table: the verdicts first, one row per user, then each user's problems and evidence", () =>
       Effect.gen(function*() {
-        const r = yield* run(["diagnose", ...call, "--format", "table", ...fast], { env: yield* env })
+        const r = yield* run(["diagnose", ...call, "--format", "table", "--verbose", ...fast], { env: yield* env })
         assert.strictEqual(r.code, 0, r.stderr)
+        assertNoSecret(r.stdout + r.stderr, "diagnose --verbose")
+        // --verbose logs the requests on stderr; the verdicts alone are on stdout.
         const lines = r.stdout.split("\n")
         assert.match(lines[0]!, /^verdict\s+userId\s+problems$/)
         const rows = lines.slice(1, 6).map((l) => l.trim().split(/\s+/))
@@ -133,6 +141,7 @@ layer(emulatorFor(dataSet))("trtc diagnose and trtc timeline against the emulato
         assert.strictEqual(r.stdout.trim(), out)
         assert.match(r.stderr, /^5 users, \d+ events, \d+ quality points$/m)
         const html = fs.readFileSync(out, "utf8")
+        assertNoSecret(r.stdout + r.stderr + html, "timeline")
         for (const user of people) assert.include(html, `data-lane="${user.userId}"`)
         assert.include(html, `class="metric`)
         // Nothing to fetch: no src/href attribute anywhere.
