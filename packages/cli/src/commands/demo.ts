@@ -11,7 +11,11 @@ import { globalOptions, integer } from "../internal/globals.js"
 const config = {
   format: globalOptions.format,
   verbose: globalOptions.verbose,
-  seed: integer("seed").pipe(Options.withDescription("data set seed"), Options.withDefault(42))
+  seed: integer("seed").pipe(Options.withDescription("data set seed"), Options.withDefault(42)),
+  timelineOut: Options.text("timeline-out").pipe(
+    Options.withDescription("where to write the call's timeline (default: trtc-demo-<seed>.html in the temp directory)"),
+    Options.optional
+  )
 } as const
 
 /**
@@ -31,5 +35,5 @@ export type Flags = Command.Command.ParseConfig<typeof config>
  */
 export const command = Command.make("demo", config, (flags) =>
   Effect.flatMap(Effect.promise(() => import("../internal/emulatorCommands.js")), (m) => m.demo(flags))).pipe(
-  Command.withDescription("Start an emulator in-process and show one call: its users, events and a summary.")
+  Command.withDescription("Start an emulator in-process and show one call: its users, events, a summary, its diagnosis and its timeline.")
 )
