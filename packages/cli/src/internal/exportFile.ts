@@ -192,11 +192,13 @@ const readRecords = (
 const finishedField = (value: unknown): boolean => !(value === false || value === "false")
 
 /**
- * Reads what an export file holds, in two passes: which calls are complete (finished when
- * written and followed by another call's records) and then the identities of the events of the
- * others, the only ones a resume must compare against (a file of a million events of finished
- * calls costs no memory for keys). `blockSize` is a parameter only so tests can put a block
- * boundary everywhere.
+ * Reads what an export file holds: which calls are complete (finished when written and followed
+ * by another call's records), and the identities of the events of the others, the only ones a
+ * resume compares against. Keys are kept only for the call being read and for calls written
+ * while running, so a file of a million events of finished calls costs no memory for them. A
+ * call whose keys were let go and that shows up again later (a resumed file: its rest was
+ * appended after other calls) and is still needed gets a second pass for just those calls.
+ * `blockSize` is a parameter only so tests can put a block boundary everywhere.
  */
 export const scan = (
   path: string,
@@ -206,29 +208,46 @@ export const scan = (
 ): Effect.Effect<ResumeState & { readonly validBytes: number; readonly size: number }, RuntimeError | UsageError> =>
   Effect.try({
     try: () => {
-      // Pass 1: per call, whether its last record says it was finished; and the last call.
+      // Per call, whether its last record says it was finished.
       const finished = new Map<string, boolean>()
+      const everOpen = new Set<string>()
+      const keys = new Map<string, Map<string, number>>()
+      const letGo = new Set<string>()
       let last: string | undefined
+      const count = (into: Map<string, number>, fields: Record<string, unknown>) => {
+        const key = Records.eventKey(fields as unknown as Parameters<typeof Records.eventKey>[0])
+        into.set(key, (into.get(key) ?? 0) + 1)
+      }
       const first = readRecords(path, format, sdkAppId, blockSize, (fields, commId) => {
-        finished.set(commId, finishedField(fields.callFinished))
+        if (commId !== last && last !== undefined && finished.get(last) === true && !everOpen.has(last) && keys.has(last)) {
+          // The previous call ended finished and another follows: complete, its keys not needed.
+          keys.delete(last)
+          letGo.add(last)
+        }
         last = commId
+        const done = finishedField(fields.callFinished)
+        finished.set(commId, done)
+        if (!done) everOpen.add(commId)
+        if (letGo.has(commId)) return
+        let into = keys.get(commId)
+        if (into === undefined) keys.set(commId, into = new Map())
+        count(into, fields)
       })
       const completed = new Set<string>()
       const open = new Map<string, Map<string, number>>()
       for (const [commId, done] of finished) {
         if (commId === last) continue
         if (done) completed.add(commId)
-        else open.set(commId, new Map())
+        else open.set(commId, keys.get(commId) ?? new Map())
       }
-      const partial = last === undefined ? undefined : { commId: last, keys: new Map<string, number>() }
-      // Pass 2: the identities of the events of the calls a resume fetches again. Only the
-      // bytes pass 1 found whole are read (a torn last line is dropped either way).
-      if (partial !== undefined || open.size > 0) {
+      const partial = last === undefined ? undefined : { commId: last, keys: keys.get(last) ?? new Map<string, number>() }
+      const needed = [...open.keys(), ...(last === undefined ? [] : [last])].filter((commId) => letGo.has(commId))
+      if (needed.length > 0) {
+        const again = new Map(needed.map((commId) => [commId, commId === last ? partial!.keys : open.get(commId)!]))
+        for (const m of again.values()) m.clear()
         readRecords(path, format, sdkAppId, blockSize, (fields, commId) => {
-          const keys = commId === partial?.commId ? partial.keys : open.get(commId)
-          if (keys === undefined) return
-          const key = Records.eventKey(fields as unknown as Parameters<typeof Records.eventKey>[0])
-          keys.set(key, (keys.get(key) ?? 0) + 1)
+          const into = again.get(commId)
+          if (into !== undefined) count(into, fields)
         })
       }
       return {
