@@ -393,10 +393,10 @@ export const writeStream = <E, R>(
           Chunk.isEmpty(all)
             ? write("(no results)\n")
             : write(renderReadableTable(Chunk.toReadonlyArray(all), columns, {
-              width: options.width,
-              timeZone: options.timeZone,
-              color: options.color
-            }))),
+                width: options.width,
+                timeZone: options.timeZone,
+                color: options.color
+              }))),
         Effect.tap((all) => options.onRows ? options.onRows(all.length) : Effect.void),
         Effect.map((all) => all.length)
       )

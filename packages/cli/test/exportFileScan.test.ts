@@ -177,8 +177,7 @@ describe("export --resume scan of calls written while running", () => {
   const write = (format: "ndjson" | "csv", records: ReadonlyArray<Records.ExportRecord>) => {
     const head = format === "csv" ? Output.csvLine(Records.exportColumns.all) : ""
     const body = records.map((r) =>
-      format === "csv" ? Output.csvLine(Records.exportColumns.all.map((k) => r[k as keyof Records.ExportRecord])) : Output.ndjsonLine(r)
-    ).join("")
+      format === "csv" ? Output.csvLine(Records.exportColumns.all.map((k) => r[k as keyof Records.ExportRecord])) : Output.ndjsonLine(r)).join("")
     return scanBytes(format, Buffer.from(head + body, "utf8"), 7)
   }
 

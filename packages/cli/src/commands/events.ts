@@ -96,6 +96,6 @@ export const command = Command.make("events", {
     })
     yield* withApi(globals, program)
   })).pipe(Command.withDescription(
-    "One user's events in one call (--comm-id), or in every call of a room in a period (--room-id), with the catalogue's names. " +
+  "One user's events in one call (--comm-id), or in every call of a room in a period (--room-id), with the catalogue's names. " +
       "Events timed in the period: the call's whole span unless --start/--end/--since. Exit code 4 when nothing matches."
-  ))
+))

@@ -150,5 +150,5 @@ export const command = Command.make("export", {
       yield* io.stderr(`wrote ${count(written, "event")} to ${path}\n`)
     }))
   })).pipe(Command.withDescription(
-    "Every event timed in a period ([start, end): daily files never overlap), or with --calls-in-period every event of the calls alive in it; streamed."
-  ))
+  "Every event timed in a period ([start, end): daily files never overlap), or with --calls-in-period every event of the calls alive in it; streamed."
+))

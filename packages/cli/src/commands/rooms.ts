@@ -45,5 +45,5 @@ export const command = Command.make("rooms", {
     )
     yield* withApi(globals, Effect.ensuring(print(rows, globals, Records.roomColumns, zone, progress.clear), progress.done))
   })).pipe(Command.withDescription(
-    "Calls (rooms with their CommId) alive in a period, i.e. created before its end and not ended before its start (default the last 24 h)."
-  ))
+  "Calls (rooms with their CommId) alive in a period, i.e. created before its end and not ended before its start (default the last 24 h)."
+))

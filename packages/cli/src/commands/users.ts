@@ -38,5 +38,5 @@ export const command = Command.make("users", {
     })
     yield* withApi(globals, program)
   })).pipe(Command.withDescription(
-    "The users of a call (its whole span, or the users present in --start/--end/--since). Exit code 4 when no call has the CommId."
-  ))
+  "The users of a call (its whole span, or the users present in --start/--end/--since). Exit code 4 when no call has the CommId."
+))

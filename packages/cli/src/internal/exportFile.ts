@@ -61,7 +61,7 @@ export const formatOf = (path: string, format: Output.Format | undefined): Effec
   if (format !== undefined && named !== undefined && format !== named) {
     return Effect.fail(new UsageError({
       problem: `--format ${format} does not match --out ${path}, whose name says ${named}`,
-      fix: `leave --format out (the name chooses ${named}), or name the file *.${format === "ndjson" ? "ndjson" : format}`
+      fix: `leave --format out to write ${named}, or name the file *.${format}`
     }))
   }
   return Effect.succeed(format ?? named ?? "ndjson")
