@@ -163,13 +163,13 @@ describe("export --resume scan", () => {
 })
 
 describe("export --resume scan of calls written while running", () => {
-  const record = (commId: string, i: number, callFinished?: boolean) => ({
+  const record = (commId: string, i: number, callFinished: boolean): Records.ExportRecord => ({
     ...Records.event(
       { sdkAppId: app, commId, roomId: commId.split("_")[1], userId: "u" },
       { peerId: "u", type: 0, timeMs: 1796000000000 + i, eventId: 3001, paramOne: i, paramTwo: -1 },
       () => "e"
     ),
-    ...(callFinished === undefined ? {} : { callFinished })
+    callFinished
   })
   const A = `${app}_a_1796000000`
   const B = `${app}_b_1796000100`
