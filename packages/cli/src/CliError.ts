@@ -20,6 +20,8 @@ export const ExitCode = {
   usage: 2,
   /** Credentials are missing or were rejected. */
   credentials: 3,
+  /** Nothing matched: no call with that CommId, no call of that room and user in the period. */
+  notFound: 4,
   /** Interrupted (SIGINT/SIGTERM); partial output stays valid. */
   interrupted: 130
 } as const
@@ -51,6 +53,22 @@ export class RuntimeError extends Schema.TaggedError<RuntimeError>()("RuntimeErr
 }) {
   override get message(): string {
     return this.fix === undefined ? this.problem : `${this.problem} (${this.fix})`
+  }
+}
+
+/**
+ * A query that found nothing where something was named (a CommId, a room and user): said on
+ * stderr with where it looked and a hint, exit code 4, instead of an empty output and 0.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NotFoundError extends Schema.TaggedError<NotFoundError>()("NotFoundError", {
+  problem: Schema.String,
+  fix: Schema.String
+}) {
+  override get message(): string {
+    return this.problem
   }
 }
 
@@ -205,6 +223,12 @@ export const render = (error: unknown, secrets: ReadonlyArray<string> = []): Ren
     }
     case "RequestValidationError": {
       parts.push(`${str(e.field) ?? "parameter"}: ${str(e.problem) ?? message}`)
+      hint = str(e.fix)
+      break
+    }
+    case "NotFoundError": {
+      exitCode = ExitCode.notFound
+      parts.push(message)
       hint = str(e.fix)
       break
     }

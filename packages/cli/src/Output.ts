@@ -8,6 +8,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as DisplayWidth from "./internal/displayWidth.js"
+import * as TimeZone from "./internal/timeZone.js"
 
 /**
  * The output formats of every listing command.
@@ -50,6 +51,21 @@ export interface Columns {
   readonly table: ReadonlyArray<string>
   /** Table columns that give up width first when the terminal is narrow (ids people copy do not). */
   readonly shrink?: ReadonlyArray<string> | undefined
+  /** Table columns left out, in this order, when the table is still too wide once shrunk. */
+  readonly drop?: ReadonlyArray<string> | undefined
+  /** Table columns never cut: the ids the next command needs whole. */
+  readonly keep?: ReadonlyArray<string> | undefined
+  /**
+   * Table columns that, when every row has the same value, move to a line above the table
+   * (`roomId: 321028495  userId: alice`) instead of repeating on each row.
+   */
+  readonly constant?: ReadonlyArray<string> | undefined
+  /** Table columns shown as times in the chosen zone: the numeric field and its unit. */
+  readonly times?: Readonly<Record<string, { readonly from: string; readonly unit: "s" | "ms" }>> | undefined
+  /** Rows a table highlights on a colour terminal (failures). */
+  readonly highlight?: ((row: Row) => boolean) | undefined
+  /** Shorter headings for a table (`durationSeconds` → `seconds`); the keys stay the contract. */
+  readonly labels?: Readonly<Record<string, string>> | undefined
 }
 
 /**
@@ -162,32 +178,70 @@ const fit = (text: string, width: number): string =>
 const numeric = (cell: Cell) => typeof cell === "number"
 
 /**
+ * How a table may give up width, and what it shows in colour.
+ *
+ * @since 0.1.0
+ * @category table
+ */
+export interface TableOptions {
+  /** Columns left out, in order, while the table is too wide after `shrinkFirst`. */
+  readonly drop?: ReadonlyArray<string> | undefined
+  /** Columns never cut (ids). */
+  readonly keep?: ReadonlyArray<string> | undefined
+  /** Rows shown in red (ANSI) when `color` is on. */
+  readonly highlight?: ((row: Row) => boolean) | undefined
+  readonly color?: boolean | undefined
+  /** Headings shown instead of column names. */
+  readonly labels?: Readonly<Record<string, string>> | undefined
+}
+
+const red = (text: string) => `\u001b[31m${text}\u001b[0m`
+
+/**
  * Renders rows as aligned columns no wider than `width` terminal columns (display width: CJK and
  * fullwidth characters count two, combining marks none): columns keep their natural width while
- * they fit; then the `shrinkFirst` columns, and after them the widest, are narrowed
- * (cells cut with `…`) until the table fits.
- * Numbers are right-aligned.
+ * they fit; then the `shrinkFirst` columns are narrowed, then the `drop` columns left out in
+ * order, and last the widest columns not in `keep` narrowed (cells cut with `…`) until the
+ * table fits. Ids in `keep` are never cut: a table wider than the terminal beats a CommId that
+ * cannot be copied. Numbers are right-aligned.
  *
  * @since 0.1.0
  * @category table
  */
 export const renderTable = (
   rows: ReadonlyArray<Row>,
-  columns: ReadonlyArray<string>,
+  allColumns: ReadonlyArray<string>,
   width: number = Number.POSITIVE_INFINITY,
-  shrinkFirst: ReadonlyArray<string> = []
+  shrinkFirst: ReadonlyArray<string> = [],
+  options: TableOptions = {}
 ): string => {
   const gap = 2
-  const natural = columns.map((c) =>
-    Math.max(DisplayWidth.displayWidth(c), ...rows.map((r) => DisplayWidth.displayWidth(cellText(get(r, c))))))
-  const widths = [...natural]
+  const keep = new Set(options.keep ?? [])
+  const label = (c: string) => options.labels?.[c] ?? c
+  let columns = [...allColumns]
+  const naturalOf = (c: string) =>
+    Math.max(DisplayWidth.displayWidth(label(c)), ...rows.map((r) => DisplayWidth.displayWidth(cellText(get(r, c)))))
+  const minimumOf = (c: string) =>
+    keep.has(c) ? naturalOf(c) : Math.min(Math.max(4, Math.min(DisplayWidth.displayWidth(label(c)), 8)), naturalOf(c))
+  let widths = columns.map(naturalOf)
   const total = () => widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1)
-  const minimum = columns.map((c, i) => Math.min(Math.max(4, Math.min(DisplayWidth.displayWidth(c), 8)), natural[i]))
-  for (const name of shrinkFirst) {
-    const i = columns.indexOf(name)
-    if (i === -1 || total() <= width) continue
-    widths[i] -= Math.min(widths[i] - minimum[i], total() - width)
+  const shrinkNamed = () => {
+    for (const name of shrinkFirst) {
+      const i = columns.indexOf(name)
+      if (i === -1 || keep.has(name) || total() <= width) continue
+      widths[i] -= Math.min(widths[i] - minimumOf(name), total() - width)
+    }
   }
+  shrinkNamed()
+  for (const name of options.drop ?? []) {
+    if (total() <= width) break
+    if (!columns.includes(name) || columns.length <= 1) continue
+    columns = columns.filter((c) => c !== name)
+    // Widths start again from natural: a column narrowed to make room may not need to be now.
+    widths = columns.map(naturalOf)
+    shrinkNamed()
+  }
+  const minimum = columns.map(minimumOf)
   while (total() > width) {
     let widest = -1
     for (let i = 0; i < widths.length; i++) {
@@ -205,11 +259,67 @@ export const renderTable = (
       const fitted = fit(text, widths[i])
       return last ? fitted.trimEnd() : fitted
     }).join(" ".repeat(gap))
-  const out = [line(columns, columns.map(() => false))]
+  const out = [line(columns.map(label), columns.map(() => false))]
   for (const row of rows) {
-    out.push(line(columns.map((c) => cellText(get(row, c))), columns.map((c) => numeric(get(row, c)))))
+    const text = line(columns.map((c) => cellText(get(row, c))), columns.map((c) => numeric(get(row, c))))
+    out.push(options.color === true && options.highlight?.(row) === true ? red(text) : text)
   }
   return out.join("\n") + "\n"
+}
+
+/**
+ * A table as a person reads it: time columns in `timeZone` (`2026-11-21 23:30:05`, the zone
+ * named once above the table), columns with one value on every row moved to that line, then
+ * `renderTable` fitted to `width`.
+ *
+ * @since 0.1.0
+ * @category table
+ */
+export const renderReadableTable = (
+  rows: ReadonlyArray<Row>,
+  columns: Columns,
+  options: { readonly width?: number | undefined; readonly timeZone?: string | undefined; readonly color?: boolean | undefined } = {}
+): string => {
+  const zone = options.timeZone ?? "UTC"
+  const times = columns.times ?? {}
+  const shown = rows.map((row) => {
+    const copy: Record<string, Cell> = { ...(row as Record<string, Cell>) }
+    for (const [column, { from, unit }] of Object.entries(times)) {
+      const value = get(row, from)
+      // 0 is "not yet" (a running call's end, a user still in the room).
+      if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || Math.abs(value) > 8.64e12) continue
+      const ms = unit === "s" ? value * 1000 : value
+      const text = TimeZone.format(ms, zone).replace(/(?:Z|[+-]\d{2}:\d{2})$/, "")
+      copy[column] = unit === "ms" ? `${text}.${String(Math.floor(ms) % 1000).padStart(3, "0")}` : text
+    }
+    return copy as Row
+  })
+  const header: Array<string> = []
+  let tableColumns = [...columns.table]
+  if (shown.length > 1) {
+    for (const c of columns.constant ?? []) {
+      if (!tableColumns.includes(c)) continue
+      const first = cellText(get(shown[0], c))
+      if (shown.every((r) => cellText(get(r, c)) === first)) {
+        header.push(`${c}: ${first}`)
+        tableColumns = tableColumns.filter((t) => t !== c)
+      }
+    }
+  }
+  if (Object.keys(times).some((c) => tableColumns.includes(c)) && shown.length > 0) {
+    const first = Object.values(times).map(({ from, unit }) => ({ value: get(rows[0], from), unit })).find(({ value }) => typeof value === "number" && value > 0)
+    const suffix = first === undefined ? "Z" : TimeZone.format(first.unit === "s" ? Number(first.value) * 1000 : Number(first.value), zone).slice(19)
+    const offset = suffix === "Z" ? (zone === "UTC" ? "" : " (UTC)") : ` (UTC${suffix})`
+    header.push(`times: ${zone}${offset}`)
+  }
+  const table = renderTable(shown, tableColumns, options.width, columns.shrink, {
+    drop: columns.drop,
+    keep: columns.keep,
+    highlight: columns.highlight,
+    color: options.color,
+    labels: columns.labels
+  })
+  return (header.length === 0 ? "" : header.join("  ") + "\n") + table
 }
 
 /**
@@ -228,9 +338,17 @@ export const writeStream = <E, R>(
     readonly write: Write
     readonly width?: number | undefined
     readonly onRows?: ((n: number) => Effect.Effect<void>) | undefined
+    /** The zone a table shows times in (default UTC); json/ndjson/csv keep UTC, a contract. */
+    readonly timeZone?: string | undefined
+    /** Whether a table may use colour (a terminal without NO_COLOR). */
+    readonly color?: boolean | undefined
+    /** Runs before each piece of text is written (a progress line on the terminal clears itself). */
+    readonly beforeWrite?: Effect.Effect<void> | undefined
   }
 ): Effect.Effect<number, E, R> => {
-  const { columns, format, write } = options
+  const { columns, format } = options
+  const before = options.beforeWrite
+  const write: Write = before === undefined ? options.write : (text) => Effect.zipRight(before, options.write(text))
   const counted = (f: (chunk: Chunk.Chunk<Row>) => string) => {
     let count = 0
     return {
@@ -274,7 +392,11 @@ export const writeStream = <E, R>(
         Effect.tap((all) =>
           Chunk.isEmpty(all)
             ? write("(no results)\n")
-            : write(renderTable(Chunk.toReadonlyArray(all), columns.table, options.width, columns.shrink))),
+            : write(renderReadableTable(Chunk.toReadonlyArray(all), columns, {
+                width: options.width,
+                timeZone: options.timeZone,
+                color: options.color
+              }))),
         Effect.tap((all) => options.onRows ? options.onRows(all.length) : Effect.void),
         Effect.map((all) => all.length)
       )

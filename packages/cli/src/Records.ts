@@ -124,7 +124,44 @@ export const eventColumns: Output.Columns = {
     "event"
   ],
   table: ["time", "roomId", "userId", "peerId", "eventId", "event"],
-  shrink: ["event", "roomId", "peerId"]
+  shrink: ["event", "roomId", "peerId"],
+  constant: ["roomId", "userId", "peerId"],
+  times: { time: { from: "timeMs", unit: "ms" } },
+  highlight: (row) => isFailure((row as EventRecord).event)
+}
+
+const failurePattern = /fail|error|abnormal|exception|lost|disconnect|timed? ?out|denied|interrupt/i
+
+/**
+ * Whether an event's catalogue description names a failure ("Failed to enter room",
+ * "Connection to CVM timed out"): what a table highlights.
+ *
+ * @since 0.1.0
+ * @category identity
+ */
+export const isFailure = (description: string): boolean => failurePattern.test(description)
+
+/**
+ * One event as `trtc export` writes it: with whether its call had finished when it was
+ * fetched (`false`: the call was still running, later events may exist; `export --resume`
+ * fetches such calls again).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ExportRecord extends EventRecord {
+  readonly callFinished: boolean
+}
+
+/**
+ * Export columns: the event's, then `callFinished`.
+ *
+ * @since 0.1.0
+ * @category columns
+ */
+export const exportColumns: Output.Columns = {
+  ...eventColumns,
+  all: [...eventColumns.all, "callFinished"]
 }
 
 /**
@@ -192,7 +229,12 @@ export const roomColumns: Output.Columns = {
     "creatorUserId"
   ],
   table: ["commId", "createTime", "destroyTime", "durationSeconds", "isFinished", "creatorUserId", "roomId"],
-  shrink: ["roomId", "creatorUserId", "destroyTime"]
+  shrink: ["creatorUserId"],
+  // The room id is inside the CommId, and the end follows from start and duration.
+  drop: ["roomId", "creatorUserId", "destroyTime"],
+  keep: ["commId"],
+  labels: { durationSeconds: "seconds", isFinished: "finished", creatorUserId: "creator" },
+  times: { createTime: { from: "createTs", unit: "s" }, destroyTime: { from: "destroyTs", unit: "s" } }
 }
 
 /**
@@ -271,7 +313,11 @@ export const userColumns: Output.Columns = {
     "clientIp"
   ],
   table: ["userId", "joinTime", "leaveTime", "durationSeconds", "deviceType", "sdkVersion", "clientIp"],
-  shrink: ["clientIp", "sdkVersion", "deviceType", "leaveTime"]
+  shrink: ["clientIp", "sdkVersion", "deviceType"],
+  drop: ["clientIp", "sdkVersion", "leaveTime"],
+  keep: ["userId"],
+  labels: { durationSeconds: "seconds", deviceType: "device", sdkVersion: "sdk" },
+  times: { joinTime: { from: "joinTs", unit: "s" }, leaveTime: { from: "leaveTs", unit: "s" } }
 }
 
 // A server may send a time no Date can hold (1e20, or 1e400 read as Infinity): printed as the

@@ -8,6 +8,7 @@ import * as Windows from "@effect-trtc/core/Windows"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as TimeZone from "./internal/timeZone.js"
 
 /**
  * A flag value that is not a time or a duration; names the flag and the value.
@@ -94,20 +95,34 @@ const durationPattern = /^(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h|d|w)?$/i
 const isoPattern = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i
 const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/i
 
-const timeExpected = "a time (epoch seconds, ISO 8601 like 2026-11-25T10:00:00Z, or relative like 30m, 2h, 14d)"
+const timeExpected = "a time (epoch seconds, ISO 8601 like 2026-11-25T10:00:00Z, relative like 30m, 2h, 1w, or today, yesterday)"
+
+/**
+ * The midnight that starts the day `daysBack` days before the one holding `now`, in `zone`: the
+ * day people mean by "today" and "yesterday" is their own, not UTC's.
+ */
+const startOfDay = (now: number, daysBack: number, zone: string): number => {
+  const today = TimeZone.fields(now * 1000, zone)
+  return Math.floor(TimeZone.midnight(today.year, today.month, today.day - daysBack, zone) / 1000)
+}
+
+const dayWords: Record<string, number> = { today: 0, yesterday: 1 }
 
 /**
  * Parses a point in time to Unix seconds. `now` is Unix seconds; relative forms count back from
  * it. ISO 8601 without a zone is read as UTC, so a command gives the same answer on every machine.
+ * `today` and `yesterday` are the starts of those days in `zone` (an IANA name, default UTC).
  *
  * @since 0.1.0
  * @category parsing
  */
-export const parseTime = (flag: string, input: string, now: number): Either.Either<number, TimeParseError> => {
+export const parseTime = (flag: string, input: string, now: number, zone = "UTC"): Either.Either<number, TimeParseError> => {
   const value = input.trim()
   const fail = () => Either.left(new TimeParseError({ flag, value: input, expected: timeExpected }))
   if (value === "") return fail()
   if (value.toLowerCase() === "now") return Either.right(Math.floor(now))
+  const daysBack = dayWords[value.toLowerCase()]
+  if (daysBack !== undefined) return Either.right(startOfDay(Math.floor(now), daysBack, zone))
   if (/^\d+$/.test(value)) {
     const n = Number(value)
     // 13 digits is a Unix millisecond stamp (what TRTC's own event times are in).
@@ -176,16 +191,23 @@ export interface PeriodInput {
 }
 
 /**
- * Resolves `--start/--end/--since` against `now` (Unix seconds). Without a start the period is
- * `defaultSpanSeconds` long; a start older than the retention window is clamped to it (with a
- * note), and a period that ends before retention begins is an error.
+ * Resolves `--start/--end/--since` against `now` (Unix seconds). `--since` is a duration back
+ * from the end (`2h`, `1w`) or a time to start at (`yesterday`, `today`, an ISO time). Without a
+ * start the period is `defaultSpanSeconds` long; a start older than the retention window is
+ * clamped to it (with a note), and a period that ends before retention begins is an error.
  *
  * @since 0.1.0
  * @category parsing
  */
 export const resolvePeriod = (
   input: PeriodInput,
-  options: { readonly now: number; readonly defaultSpanSeconds: number; readonly retentionDays: number }
+  options: {
+    readonly now: number
+    readonly defaultSpanSeconds: number
+    readonly retentionDays: number
+    /** The zone `today` and `yesterday` are read in (IANA name; default UTC). */
+    readonly timeZone?: string | undefined
+  }
 ): Either.Either<{ readonly period: Period; readonly notes: ReadonlyArray<string> }, TimeParseError | PeriodError> =>
   Either.gen(function*() {
     const now = Math.floor(options.now)
@@ -195,13 +217,30 @@ export const resolvePeriod = (
         new PeriodError({ problem: "--since and --start both given", fix: "use one of them" })
       )
     }
-    const end = Option.isSome(input.end) ? yield* parseTime("--end", input.end.value, now) : now
+    const zone = options.timeZone ?? "UTC"
+    const end = Option.isSome(input.end) ? yield* parseTime("--end", input.end.value, now, zone) : now
     let start: number
     if (Option.isSome(since)) {
-      const ms = yield* parseDuration("--since", since.value)
-      start = Math.floor(end - ms / 1000)
+      const duration = parseDuration("--since", since.value)
+      if (Either.isRight(duration)) {
+        start = Math.floor(end - duration.right / 1000)
+      } else {
+        // Not a duration: a time to start from (`--since yesterday`), else both readings failed.
+        const time = parseTime("--since", since.value, now, zone)
+        if (Either.isLeft(time)) {
+          return yield* Either.left(
+            new TimeParseError({
+              flag: "--since",
+              value: since.value,
+              expected: "a duration (like 30m, 2h, 1w) or a time (today, yesterday, ISO 8601)",
+              ...(time.left.problem === undefined ? {} : { problem: time.left.problem })
+            })
+          )
+        }
+        start = time.right
+      }
     } else if (Option.isSome(input.start)) {
-      start = yield* parseTime("--start", input.start.value, now)
+      start = yield* parseTime("--start", input.start.value, now, zone)
     } else {
       start = end - options.defaultSpanSeconds
     }

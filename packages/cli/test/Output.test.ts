@@ -170,3 +170,44 @@ describe("Output", () => {
     assert.strictEqual(Output.defaultFormat(false), "ndjson")
   })
 })
+
+describe("readable tables", () => {
+  const rows = [
+    { commId: "1400000001_room-with-a-long-name_1796000000", createTs: 1796000000, seconds: 30, roomId: "room-with-a-long-name", note: "x".repeat(40) },
+    { commId: "1400000001_r2_1796003600", createTs: 1796003600, seconds: 5, roomId: "r2", note: "Failed to enter room" }
+  ]
+  const columns: Output.Columns = {
+    all: ["commId", "createTs", "seconds", "roomId", "note"],
+    table: ["commId", "createTime", "seconds", "roomId", "note"],
+    drop: ["roomId"],
+    keep: ["commId"],
+    times: { createTime: { from: "createTs", unit: "s" } },
+    highlight: (row) => /fail/i.test(String((row as { note: string }).note))
+  }
+
+  it("keeps ids whole, drops the named columns first, and names the zone above", () => {
+    const text = Output.renderReadableTable(rows, columns, { width: 80, timeZone: "Asia/Shanghai" })
+    const lines = text.trimEnd().split("\n")
+    assert.strictEqual(lines[0], "times: Asia/Shanghai (UTC+08:00)")
+    assert.notInclude(lines[1], "roomId")
+    assert.include(text, "1400000001_room-with-a-long-name_1796000000")
+    // 1796000000 = 2026-11-30T00:53:20Z, 08:53:20 in Shanghai.
+    assert.include(text, "2026-11-30 08:53:20")
+    for (const line of lines) assert.isAtMost(line.length, 80, line)
+  })
+
+  it("moves a column with one value on every row above the table", () => {
+    const same = rows.map((r) => ({ ...r, roomId: "r1" }))
+    const text = Output.renderReadableTable(same, { ...columns, drop: [], constant: ["roomId"] }, { timeZone: "UTC" })
+    assert.match(text, /^roomId: r1 {2}times: UTC\n/)
+    assert.notMatch(text.split("\n")[1], /roomId/)
+  })
+
+  it("highlights failure rows in red only when colour is on", () => {
+    const coloured = Output.renderReadableTable(rows, columns, { timeZone: "UTC", color: true })
+    const red = coloured.split("\n").filter((l) => l.startsWith("\u001b[31m"))
+    assert.strictEqual(red.length, 1)
+    assert.include(red[0], "Failed to enter room")
+    assert.notInclude(Output.renderReadableTable(rows, columns, { timeZone: "UTC", color: false }), "\u001b[")
+  })
+})

@@ -34,7 +34,7 @@ describe("Time.parseTime", () => {
   })
 
   it("fails with the flag and the value", () => {
-    for (const bad of ["yesterday", "", "2024-13-45T00:00:00Z", "12x", "2h later"]) {
+    for (const bad of ["the day before", "", "2024-13-45T00:00:00Z", "12x", "2h later"]) {
       const result = Time.parseTime("--start", bad, now)
       assert.isTrue(Either.isLeft(result), bad)
       if (Either.isLeft(result)) {
@@ -125,5 +125,32 @@ describe("Time.resolvePeriod", () => {
   it("rejects --since with --start", () => {
     const r = Time.resolvePeriod({ start: Option.some("1h"), end: none, since: Option.some("2h") }, options)
     assert.isTrue(Either.isLeft(r))
+  })
+})
+
+describe("today and yesterday", () => {
+  // 2025-11-24T16:00:00Z: already the 25th in Shanghai (00:00 +08:00), still the 24th in New York.
+  it("are the starts of those days in the zone", () => {
+    assert.strictEqual(ok(Time.parseTime("--start", "today", now)), Date.UTC(2025, 10, 24) / 1000)
+    assert.strictEqual(ok(Time.parseTime("--start", "yesterday", now)), Date.UTC(2025, 10, 23) / 1000)
+    assert.strictEqual(ok(Time.parseTime("--start", "today", now, "Asia/Shanghai")), Date.UTC(2025, 10, 24, 16) / 1000)
+    assert.strictEqual(ok(Time.parseTime("--start", "yesterday", now, "America/New_York")), Date.UTC(2025, 10, 23, 5) / 1000)
+  })
+
+  it("a day across a DST change starts at its own midnight", () => {
+    // 2026-03-30T12:00Z in Berlin is CEST (+02:00); 2026-03-29 began at 00:00 CET (+01:00).
+    const berlin = Date.UTC(2026, 2, 30, 12) / 1000
+    assert.strictEqual(ok(Time.parseTime("--start", "today", berlin, "Europe/Berlin")), Date.UTC(2026, 2, 29, 22) / 1000)
+    assert.strictEqual(ok(Time.parseTime("--start", "yesterday", berlin, "Europe/Berlin")), Date.UTC(2026, 2, 28, 23) / 1000)
+  })
+
+  it("--since takes a duration or a start", () => {
+    const options = { now, defaultSpanSeconds: 86400, retentionDays: 14 }
+    const none = Option.none<string>()
+    assert.deepStrictEqual(ok(Time.resolvePeriod({ start: none, end: none, since: Option.some("1w") }, options)).period, { startTime: now - 604800, endTime: now })
+    assert.deepStrictEqual(
+      ok(Time.resolvePeriod({ start: none, end: none, since: Option.some("yesterday") }, { ...options, timeZone: "Asia/Shanghai" })).period,
+      { startTime: Date.UTC(2025, 10, 23, 16) / 1000, endTime: now }
+    )
   })
 })

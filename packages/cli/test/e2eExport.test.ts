@@ -75,8 +75,8 @@ layer(EmulatorLive)("trtc against the emulator", (it) => {
         const faulted = (yield* emulator.requests).filter((entry) => entry.fault !== undefined)
         assert.isAtLeast(faulted.length, 3, "the faults fired")
         const parsed = Output.parseCsv(fs.readFileSync(out, "utf8"))
-        assert.deepStrictEqual(parsed.records[0], [...Records.eventColumns.all])
-        const records = parsed.records.slice(1).map((f) => Object.fromEntries(Records.eventColumns.all.map((k, i) => [k, f[i]])))
+        assert.deepStrictEqual(parsed.records[0], [...Records.exportColumns.all])
+        const records = parsed.records.slice(1).map((f) => Object.fromEntries(Records.exportColumns.all.map((k, i) => [k, f[i]])))
         assert.deepStrictEqual(records.map(keyOf).sort(), expected)
       })))
 

@@ -161,3 +161,52 @@ describe("export --resume scan", () => {
       }
     }))
 })
+
+describe("export --resume scan of calls written while running", () => {
+  const record = (commId: string, i: number, callFinished: boolean): Records.ExportRecord => ({
+    ...Records.event(
+      { sdkAppId: app, commId, roomId: commId.split("_")[1], userId: "u" },
+      { peerId: "u", type: 0, timeMs: 1796000000000 + i, eventId: 3001, paramOne: i, paramTwo: -1 },
+      () => "e"
+    ),
+    callFinished
+  })
+  const A = `${app}_a_1796000000`
+  const B = `${app}_b_1796000100`
+  const C = `${app}_c_1796000200`
+  const write = (format: "ndjson" | "csv", records: ReadonlyArray<Records.ExportRecord>) => {
+    const head = format === "csv" ? Output.csvLine(Records.exportColumns.all) : ""
+    const body = records.map((r) =>
+      format === "csv" ? Output.csvLine(Records.exportColumns.all.map((k) => r[k as keyof Records.ExportRecord])) : Output.ndjsonLine(r)).join("")
+    return scanBytes(format, Buffer.from(head + body, "utf8"), 7)
+  }
+
+  for (const format of ["ndjson", "csv"] as const) {
+    it.effect(`a call written while running is open, not complete, with its events' identities (${format})`, () =>
+      Effect.gen(function*() {
+        const state = yield* write(format, [record(A, 1, false), record(A, 2, false), record(B, 3, true), record(C, 4, true)])
+        assert.deepStrictEqual([...state.completed], [B])
+        assert.deepStrictEqual([...state.open.keys()], [A])
+        assert.strictEqual(state.partial?.commId, C)
+        // Fetched again, the running call keeps only its new events.
+        const later = [record(A, 1, true), record(A, 2, true), record(A, 9, true)]
+        assert.deepStrictEqual(ExportFile.remaining(state, later), [later[2]])
+      }))
+
+    it.effect(`a resumed file whose last call also appears earlier keeps all its identities (${format})`, () =>
+      Effect.gen(function*() {
+        // Run 1: A running, B cut short; run 2: A's rest, then B's rest, cut again.
+        const state = yield* write(format, [
+          record(A, 1, false),
+          record(B, 2, true),
+          record(A, 3, true),
+          record(B, 4, true)
+        ])
+        assert.deepStrictEqual([...state.completed], [A])
+        assert.deepStrictEqual([...state.open.keys()], [])
+        assert.strictEqual(state.partial?.commId, B)
+        const all = [record(B, 2, true), record(B, 4, true), record(B, 5, true)]
+        assert.deepStrictEqual(ExportFile.remaining(state, all), [all[2]])
+      }))
+  }
+})

@@ -68,12 +68,18 @@ describe("export resume", () => {
     const state: ExportFile.ResumeState = {
       completed: new Set(["1_done_1"]),
       partial: { commId: "1_r_100", keys: new Map([[Records.eventKey(a), 1]]) },
-      records: 1,
-      dropped: 0
+      open: new Map([["1_open_7", new Map([[Records.eventKey({ ...a, commId: "1_open_7" }), 1]])]]),
+      records: 2,
+      dropped: 0,
+      callFinishedColumn: true
     }
     assert.deepStrictEqual(ExportFile.remaining(state, [a, a, b]), [a, b])
     const other = { ...a, commId: "1_other_5" }
     assert.deepStrictEqual(ExportFile.remaining(state, [other]), [other])
+    // A call that was running when written: only its events not in the file.
+    const open = { ...a, commId: "1_open_7" }
+    const later = { ...b, commId: "1_open_7" }
+    assert.deepStrictEqual(ExportFile.remaining(state, [open, later]), [later])
   })
 })
 
@@ -112,30 +118,54 @@ describe("demo summary", () => {
 })
 
 describe("progress", () => {
-  const io = (tty: boolean, out: Array<string>): Io => ({
-    stdout: () => Effect.void,
-    stderr: (text) => Effect.sync(() => void out.push(text)),
-    stderrSync: (text) => void out.push(text),
-    stdoutIsTTY: false,
-    stderrIsTTY: tty,
-    columns: 80,
-    env: {},
-    now: () => 0
-  })
+  // A clock that moves a second per reading, so every update is due to be drawn.
+  const io = (tty: boolean, out: Array<string>): Io => {
+    let t = 0
+    return {
+      stdout: () => Effect.void,
+      stderr: (text) => Effect.sync(() => void out.push(text)),
+      stderrSync: (text) => void out.push(text),
+      stdoutIsTTY: false,
+      stderrIsTTY: tty,
+      columns: 80,
+      env: {},
+      now: () => (t += 1000)
+    }
+  }
 
-  it.effect("draws on a terminal only", () =>
+  it.effect("counts calls of the total in words a user knows, on a terminal only, and erases itself", () =>
     Effect.gen(function*() {
       const drawn: Array<string> = []
-      const p = Progress.make(io(true, drawn), "export", () => 7, 3)
-      yield* p.calls(2)
-      yield* p.events(10)
+      const p = Progress.make(io(true, drawn), "export", () => 7)
+      yield* p.total(4)
+      yield* p.calls(1)
+      const erase = "\r\u001b[2K"
+      assert.isTrue(drawn.at(-1)!.startsWith(erase), "each drawing replaces the line")
+      assert.match(drawn.at(-1)!.slice(erase.length), /^export: 1\/4 calls \(25%\), 0 events \(0\/s\), 7 requests, \d+s/)
+      yield* p.events(1)
+      assert.include(drawn.at(-1)!, ", 1 event (")
+      assert.notMatch(drawn.join(""), /windows/)
+      // Before results are written the line is erased, and drawn again at the next update.
+      yield* p.clear
+      assert.strictEqual(drawn.at(-1), "\r\u001b[2K")
       yield* p.done
-      assert.match(drawn.join(""), /export: 3 windows, 7 requests, 2 calls, 10 events/)
+      const after = drawn.length
+      yield* p.calls(1)
+      assert.strictEqual(drawn.length, after, "nothing drawn once done")
       const silent: Array<string> = []
       const q = Progress.make(io(false, silent), "export")
       yield* q.calls(1)
       yield* q.done
       assert.deepStrictEqual(silent, [])
+    }))
+
+  it.effect("after --resume counts what the file held and the calls left", () =>
+    Effect.gen(function*() {
+      const drawn: Array<string> = []
+      const p = Progress.make(io(true, drawn), "export", () => 0, { calls: 3, events: 120 })
+      yield* p.total(5)
+      yield* p.calls(1)
+      assert.match(drawn.at(-1)!, /export: 4\/5 calls \(80%\), 120 events/)
     }))
 })
 

@@ -1,5 +1,6 @@
 /**
- * `trtc export`: every event of every call in a period, streamed to stdout or appended to a file.
+ * `trtc export`: every event timed in a period (or every event of the calls alive in it), streamed
+ * to stdout or appended to a file.
  *
  * @since 0.1.0
  */
@@ -11,10 +12,10 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { UsageError } from "../CliError.js"
-import * as Output from "../Output.js"
 import * as Records from "../Records.js"
+import * as Time from "../Time.js"
 import * as Api from "../internal/api.js"
-import { count, globalsOf, period, print, withApi } from "../internal/apiCommand.js"
+import { count, globalsOf, period, print, withApi, zoneOf } from "../internal/apiCommand.js"
 import * as CallStream from "../internal/callStream.js"
 import * as ExportFile from "../internal/exportFile.js"
 import * as Flags from "../internal/flags.js"
@@ -35,79 +36,119 @@ export const command = Command.make("export", {
   start: Flags.start,
   end: Flags.end,
   since: Flags.since,
+  ...Flags.zone,
+  // The default is what a daily file needs: events of consecutive periods partition the
+  // events, with no event in two files and none in neither, however calls cross midnight.
+  callsInPeriod: Options.boolean("calls-in-period").pipe(
+    Options.withDescription(
+      "every event of every call alive in the period, also those timed before --start or at/after --end " +
+        "(default: only events timed in [start, end), so consecutive periods never share an event)"
+    )
+  ),
   // Text, not `Options.file`: that refuses a directory or a device as a usage error before
   // `export` can say what is wrong with the path (internal/exportFile.ts checks it).
   out: Options.text("out").pipe(
     Options.withPseudoName("FILE"),
-    Options.withDescription("write to this file (NDJSON, or CSV for *.csv), appending whole records"),
+    Options.withDescription(
+      "write to this file, appending whole records; the format is --format's or the name's (*.ndjson/*.jsonl, *.csv, *.json), else NDJSON"
+    ),
     Options.optional
   ),
   resume: Options.boolean("resume").pipe(
-    Options.withDescription("continue an interrupted export into --out without duplicating events")
+    Options.withDescription("continue an interrupted export into --out without duplicating events; calls still running when written are fetched again")
   )
 }, (flags) =>
   Effect.gen(function*() {
     const globals = yield* globalsOf(flags)
+    const zone = yield* zoneOf(flags)
     const io = yield* Terminal
     if (flags.resume && Option.isNone(flags.out)) {
       return yield* new UsageError({ problem: "--resume needs --out", fix: "name the file to continue with --out" })
     }
-    const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400)
-    const progress = Progress.make(io, "export", Api.requestCount, Math.ceil((span.endTime - span.startTime) / 86400))
+    const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400, zone)
+    const format = Option.isSome(flags.out) ? yield* ExportFile.formatOf(flags.out.value, Option.getOrUndefined(flags.format)) : undefined
+    const inPeriod = (event: Records.EventRecord) =>
+      flags.callsInPeriod || (event.timeMs >= span.startTime * 1000 && event.timeMs < span.endTime * 1000)
     // Each call's events arrive in chunks, then a last item (`end`) once the call is complete:
-    // nothing holds a whole call, however large.
-    const calls = (skip: (commId: string) => boolean) =>
+    // nothing holds a whole call, however large. The list of calls is read first (it is small)
+    // so that progress can say how many there are.
+    const calls = (list: ReadonlyArray<Source.Call>, progress: Progress.Progress) =>
       Stream.unwrap(Effect.map(Deferred.make<never, Source.SourceError>(), (failure) =>
-        // One failure for the whole export: when the rooms or any call fails, no stream sends
-        // another request (each alone would fetch on until the failure's turn in output order).
+        // One failure for the whole export: when any call fails, no stream sends another
+        // request (each alone would fetch on until the failure's turn in output order).
         CallStream.concatPrefetched(
-          Source.rooms(flags.sdkAppId, span, undefined, failure).pipe(
-            Stream.filter((call) => !skip(call.commId)),
+          Stream.fromIterable(list).pipe(
             Stream.map((call) =>
               CallStream.eventChunks(call, globals.concurrency, failure).pipe(
-                Stream.map((events) => ({ call, events, end: false })),
-                Stream.concat(Stream.succeed({ call, events: [] as ReadonlyArray<Records.EventRecord>, end: true }))
+                Stream.map((events) => ({
+                  call,
+                  events: events.filter(inPeriod).map((e): Records.ExportRecord => ({ ...e, callFinished: call.isFinished })),
+                  end: false
+                })),
+                Stream.concat(Stream.succeed({ call, events: [] as ReadonlyArray<Records.ExportRecord>, end: true }))
               ))
           ),
           globals.concurrency
-        ))).pipe(
-        Stream.tap(({ call, end, events }) =>
-          end
-            ? Effect.zipRight(
-                progress.position((call.createTime - span.startTime) / Math.max(1, span.endTime - span.startTime)),
-                progress.calls(1)
-              )
-            : progress.events(events.length))
-      )
+        ))).pipe(Stream.tap(({ end, events }) => end ? progress.calls(1) : progress.events(events.length)))
+    const listCalls = Effect.map(Stream.runCollect(Source.rooms(flags.sdkAppId, span)), Chunk.toReadonlyArray)
     if (Option.isNone(flags.out)) {
-      const rows = calls(() => false).pipe(Stream.mapConcatChunk(({ events }) => Chunk.fromIterable(events)))
-      yield* withApi(globals, Effect.ensuring(print(rows, globals, Records.eventColumns), progress.done))
-      return
+      const program = Effect.gen(function*() {
+        const progress = Progress.make(io, "export", Api.requestCount)
+        const list = yield* listCalls
+        yield* progress.total(list.length)
+        const rows = calls(list, progress).pipe(Stream.mapConcatChunk(({ events }) => Chunk.fromIterable(events)))
+        yield* Effect.ensuring(print(rows, globals, Records.exportColumns, zone, progress.clear), progress.done)
+      })
+      return yield* withApi(globals, program)
     }
     const path = flags.out.value
-    const format = yield* ExportFile.formatOf(path, Option.getOrUndefined(flags.format))
     yield* Effect.scoped(Effect.gen(function*() {
-      const file = yield* ExportFile.open({ path, format, resume: flags.resume, sdkAppId: flags.sdkAppId })
+      const file = yield* ExportFile.open({ path, format: format ?? "ndjson", resume: flags.resume, sdkAppId: flags.sdkAppId })
+      const state = file.state
       if (flags.resume) {
+        const callsThere = state.completed.size + state.open.size + (state.partial ? 1 : 0)
         yield* io.stderr(
-          `resuming ${path}: ${count(file.state.records, "event")} of ${
-            count(file.state.completed.size + (file.state.partial ? 1 : 0), "call")
-          } already there${file.state.dropped > 0 ? `, dropped a torn last line (${file.state.dropped} bytes)` : ""}\n`
+          `resuming ${path}: ${count(state.records, "event")} of ${count(callsThere, "call")} already there${
+            state.open.size > 0 ? ` (${count(state.open.size, "call")} still running when written: fetched again, only new events added)` : ""
+          }${state.dropped > 0 ? `, dropped a torn last line (${state.dropped} bytes)` : ""}\n`
         )
       }
-      const encode = (event: Records.EventRecord) =>
-        format === "csv" ? Output.csvLine(Records.eventColumns.all.map((k) => event[k as keyof Records.EventRecord])) : Output.ndjsonLine(event as unknown as Output.Row)
       let written = 0
-      yield* calls((commId) => file.state.completed.has(commId)).pipe(
-        // One append per chunk, of whole records: a stop at any moment leaves whole records.
-        Stream.runForEach(({ events }) => {
-          const fresh = ExportFile.remaining(file.state, events)
-          written += fresh.length
-          return fresh.length === 0 ? Effect.void : file.append(fresh.map(encode).join(""))
-        }),
-        Effect.ensuring(progress.done),
-        (effect) => withApi(globals, effect)
+      const continueWith = [
+        "trtc export",
+        `--sdk-app-id ${flags.sdkAppId}`,
+        `--start ${Time.iso(span.startTime)}`,
+        `--end ${Time.iso(span.endTime)}`,
+        ...(flags.callsInPeriod ? ["--calls-in-period"] : []),
+        ...(Option.isSome(flags.format) ? [`--format ${flags.format.value}`] : []),
+        `--out ${/^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`}`,
+        "--resume"
+      ].join(" ")
+      const program = Effect.gen(function*() {
+        const list = (yield* listCalls).filter((call) => !state.completed.has(call.commId))
+        const already = state.completed.size
+        const progress = Progress.make(io, "export", Api.requestCount, { calls: already, events: state.records })
+        yield* progress.total(already + list.length)
+        yield* calls(list, progress).pipe(
+          // One append per chunk, of whole records: a stop at any moment leaves whole records.
+          Stream.runForEach(({ events }) => {
+            const fresh = ExportFile.remaining(state, events) as ReadonlyArray<Records.ExportRecord>
+            written += fresh.length
+            return file.appendRecords(fresh)
+          }),
+          Effect.ensuring(progress.done)
+        )
+      })
+      yield* withApi(globals, program).pipe(
+        Effect.onInterrupt(() =>
+          io.stderr(
+            `interrupted: ${path} holds ${count(state.records + written, "whole event")} (${written} written now)${
+              file.format === "json" ? "" : `; to continue: ${continueWith}`
+            }\n`
+          ))
       )
       yield* io.stderr(`wrote ${count(written, "event")} to ${path}\n`)
     }))
-  })).pipe(Command.withDescription("Every event of every call in a period, streamed."))
+  })).pipe(Command.withDescription(
+  "Every event timed in a period ([start, end): daily files never overlap), or with --calls-in-period every event of the calls alive in it; streamed."
+))

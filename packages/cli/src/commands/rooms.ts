@@ -10,7 +10,7 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Records from "../Records.js"
 import * as Api from "../internal/api.js"
-import { globalsOf, period, print, withApi } from "../internal/apiCommand.js"
+import { globalsOf, period, print, withApi, zoneOf } from "../internal/apiCommand.js"
 import * as Flags from "../internal/flags.js"
 import { globalOptions } from "../internal/globals.js"
 import { Terminal } from "../internal/io.js"
@@ -29,17 +29,21 @@ export const command = Command.make("rooms", {
   roomId: Options.optional(Flags.roomId),
   start: Flags.start,
   end: Flags.end,
-  since: Flags.since
+  since: Flags.since,
+  ...Flags.zone
 }, (flags) =>
   Effect.gen(function*() {
     const globals = yield* globalsOf(flags)
-    const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400)
+    const zone = yield* zoneOf(flags)
+    const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400, zone)
     const io = yield* Terminal
-    const windows = Math.ceil((span.endTime - span.startTime) / 86400)
-    const progress = windows > 2 ? Progress.make(io, "rooms", Api.requestCount, windows) : Progress.none
+    const days = Math.ceil((span.endTime - span.startTime) / 86400)
+    const progress = days > 2 ? Progress.make(io, "rooms", Api.requestCount) : Progress.none
     const rows = Source.rooms(flags.sdkAppId, span, Option.getOrUndefined(flags.roomId)).pipe(
       Stream.tap(() => progress.calls(1)),
       Stream.map((call) => Records.room(flags.sdkAppId, { ...call, userId: call.creatorUserId }))
     )
-    yield* withApi(globals, Effect.ensuring(print(rows, globals, Records.roomColumns), progress.done))
-  })).pipe(Command.withDescription("Calls (rooms with their CommId) in a period (default the last 24 h)."))
+    yield* withApi(globals, Effect.ensuring(print(rows, globals, Records.roomColumns, zone, progress.clear), progress.done))
+  })).pipe(Command.withDescription(
+  "Calls (rooms with their CommId) alive in a period, i.e. created before its end and not ended before its start (default the last 24 h)."
+))

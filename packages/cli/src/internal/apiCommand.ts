@@ -3,12 +3,14 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Stream from "effect/Stream"
+import { NotFoundError, UsageError } from "../CliError.js"
 import * as Output from "../Output.js"
 import * as Time from "../Time.js"
 import * as Api from "./api.js"
 import { type GlobalFlags, type Globals, resolveGlobals } from "./globals.js"
 import { Terminal } from "./io.js"
 import * as Source from "./source.js"
+import * as TimeZone from "./timeZone.js"
 
 /** `3 events`, `1 call`. */
 export const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`
@@ -20,40 +22,106 @@ export const globalsOf = (flags: GlobalFlags) =>
 /** Now, in epoch seconds. */
 export const nowSeconds = Effect.map(Terminal, (io) => Math.floor(io.now() / 1000))
 
+/**
+ * The zone times are shown and read in: `--utc`, `--tz ZONE`, else `TZ`, else the system's. A
+ * zone name Node does not know is a usage error (a typo would shift every time shown).
+ */
+export const zoneOf = (flags: { readonly utc: boolean; readonly tz: Option.Option<string> }) =>
+  Effect.gen(function*() {
+    const io = yield* Terminal
+    if (flags.utc && Option.isSome(flags.tz)) {
+      return yield* new UsageError({ problem: "--utc and --tz both given", fix: "use one of them" })
+    }
+    if (flags.utc) return "UTC"
+    if (Option.isSome(flags.tz)) {
+      if (!TimeZone.isValid(flags.tz.value)) {
+        return yield* new UsageError({
+          problem: `--tz: ${JSON.stringify(flags.tz.value)} is not a time zone this system knows`,
+          fix: "give an IANA zone name like Europe/Berlin, Asia/Shanghai or UTC"
+        })
+      }
+      return flags.tz.value
+    }
+    const env = io.env.TZ
+    if (env !== undefined && env !== "" && TimeZone.isValid(env.replace(/^:/, ""))) return env.replace(/^:/, "")
+    return TimeZone.local()
+  })
+
 /** The period the user asked for (notes about clamping go to stderr). */
 export const period = (
   input: Time.PeriodInput,
-  defaultSpanSeconds: number
+  defaultSpanSeconds: number,
+  timeZone?: string
 ) =>
   Effect.gen(function*() {
     const io = yield* Terminal
     const resolved = yield* Time.resolvePeriod(input, {
       now: Math.floor(io.now() / 1000),
       defaultSpanSeconds,
-      retentionDays: Source.retentionDays
+      retentionDays: Source.retentionDays,
+      timeZone
     })
     for (const note of resolved.notes) yield* io.stderr(note + "\n")
     return resolved.period
   })
 
-/** Prints rows in the chosen format to stdout. */
-export const print = <E, R>(rows: Stream.Stream<Output.Row, E, R>, globals: Globals, columns: Output.Columns) =>
+/**
+ * Prints rows in the chosen format to stdout: a table's times in `timeZone`, failures in colour
+ * on a terminal unless NO_COLOR is set; `beforeWrite` clears a progress line first.
+ */
+export const print = <E, R>(
+  rows: Stream.Stream<Output.Row, E, R>,
+  globals: Globals,
+  columns: Output.Columns,
+  timeZone?: string,
+  beforeWrite?: Effect.Effect<void>
+) =>
   Effect.flatMap(Terminal, (io) =>
-    Output.writeStream(rows, { format: globals.format, columns, write: io.stdout, width: io.columns }))
+    Output.writeStream(rows, {
+      format: globals.format,
+      columns,
+      write: io.stdout,
+      width: io.columns,
+      timeZone,
+      color: io.stdoutIsTTY && (io.env.NO_COLOR ?? "") === "",
+      beforeWrite
+    }))
 
 /** Runs `effect` with the signed TRTC client the global flags describe. */
 export const withApi = <A, E, R>(globals: Globals, effect: Effect.Effect<A, E, R>) =>
   Effect.provide(effect, Api.trtcLayer(globals))
 
 /**
- * The period of a command about one call: `--start`/`--end` when given, else the call's own span
- * when the CommId names a call we can find, else the last 24 h.
+ * The period of a command about one call: `--start`/`--end`/`--since` when given, else the
+ * call's own span. A CommId that names no call is a `NotFoundError` (exit code 4), not an empty
+ * answer.
  */
 export const callSpan = (
-  flags: { readonly sdkAppId: number; readonly commId: string; readonly start: Option.Option<string>; readonly end: Option.Option<string> },
-  now: number
+  flags: {
+    readonly sdkAppId: number
+    readonly commId: string
+    readonly start: Option.Option<string>
+    readonly end: Option.Option<string>
+    readonly since: Option.Option<string>
+  },
+  now: number,
+  timeZone: string
 ) =>
-  Option.isSome(flags.start) || Option.isSome(flags.end)
-    ? period({ start: flags.start, end: flags.end }, 86400)
+  Option.isSome(flags.start) || Option.isSome(flags.end) || Option.isSome(flags.since)
+    ? period({ start: flags.start, end: flags.end, since: flags.since }, 86400, timeZone)
     : Effect.flatMap(Source.findCall(flags.sdkAppId, flags.commId, now), (call) =>
-        Option.isSome(call) ? Effect.succeed(Source.callPeriod(call.value, now)) : period({ start: Option.none(), end: Option.none() }, 86400))
+        Option.isSome(call)
+          ? Effect.succeed(Source.callPeriod(call.value, now))
+          : Effect.fail(
+              new NotFoundError({
+                problem: `no call ${flags.commId} in SdkAppId ${flags.sdkAppId}${
+                  Option.match(Source.parseCommId(flags.commId), {
+                    onNone: () => "",
+                    onSome: (c) => ` (no call of room ${c.roomId} was created at ${Time.iso(c.createTime)})`
+                  })
+                }`,
+                fix: `list the calls with trtc rooms --sdk-app-id ${flags.sdkAppId}${
+                  Option.match(Source.parseCommId(flags.commId), { onNone: () => "", onSome: (c) => ` --room-id ${c.roomId}` })
+                } --since 14d`
+              })
+            ))

@@ -8,31 +8,63 @@ import * as FileLock from "./fileLock.js"
 
 /** What an existing export file already holds. */
 export interface ResumeState {
-  /** Calls whose events are all in the file (every call but the last one written). */
+  /**
+   * Calls whose events are all in the file: finished when written (`callFinished: true`, or a
+   * file written before that field) and followed by another call's records.
+   */
   readonly completed: ReadonlySet<string>
   /** The last call in the file, which may have been cut short, with its events' identities. */
   readonly partial: { readonly commId: string; readonly keys: Map<string, number> } | undefined
+  /**
+   * Calls still running when their records were written (`callFinished: false`), with their
+   * events' identities: a resume fetches them again and adds only the events not in the file.
+   */
+  readonly open: ReadonlyMap<string, Map<string, number>>
   readonly records: number
   /** Bytes of a torn last line that were dropped. */
   readonly dropped: number
+  /** Whether the file's records carry `callFinished` (a CSV header from before it does not). */
+  readonly callFinishedColumn: boolean
 }
 
 /** An export file open for appending whole records. */
 export interface ExportFile {
-  readonly format: "ndjson" | "csv"
+  readonly format: "json" | "ndjson" | "csv"
   readonly state: ResumeState
   /** Appends complete records (one `write` per chunk, with O_APPEND). */
   readonly append: (text: string) => Effect.Effect<void, RuntimeError>
+  /** Appends records in the file's format, as one write. */
+  readonly appendRecords: (records: ReadonlyArray<Records.ExportRecord>) => Effect.Effect<void, RuntimeError>
 }
 
-const empty: ResumeState = { completed: new Set(), partial: undefined, records: 0, dropped: 0 }
+const empty: ResumeState = { completed: new Set(), partial: undefined, open: new Map(), records: 0, dropped: 0, callFinishedColumn: true }
 
-/** The file's format: CSV for `--format csv` or a `.csv` name, otherwise NDJSON. */
-export const formatOf = (path: string, format: Output.Format | undefined): Effect.Effect<"ndjson" | "csv", UsageError> => {
-  if (format === "json" || format === "table") {
-    return Effect.fail(new UsageError({ problem: `--format ${format} cannot be appended to --out`, fix: "use ndjson or csv" }))
+/** The format a file name says: `.json`, `.ndjson`/`.jsonl`, `.csv`; none for other names. */
+export const formatOfName = (path: string): "json" | "ndjson" | "csv" | undefined => {
+  const name = path.toLowerCase()
+  if (name.endsWith(".csv")) return "csv"
+  if (name.endsWith(".ndjson") || name.endsWith(".jsonl")) return "ndjson"
+  if (name.endsWith(".json")) return "json"
+  return undefined
+}
+
+/**
+ * The file's format: `--format` when given, else the file name's (`.json` → a JSON array,
+ * `.ndjson`/`.jsonl` → NDJSON, `.csv` → CSV), else NDJSON. A `--format` the name contradicts
+ * is a usage error naming both (`--out o.json` with NDJSON in it fooled every JSON reader).
+ */
+export const formatOf = (path: string, format: Output.Format | undefined): Effect.Effect<"json" | "ndjson" | "csv", UsageError> => {
+  const named = formatOfName(path)
+  if (format === "table") {
+    return Effect.fail(new UsageError({ problem: "--format table cannot be written to --out", fix: "use ndjson, csv or json (or leave --format out)" }))
   }
-  return Effect.succeed(format ?? (path.toLowerCase().endsWith(".csv") ? "csv" : "ndjson"))
+  if (format !== undefined && named !== undefined && format !== named) {
+    return Effect.fail(new UsageError({
+      problem: `--format ${format} does not match --out ${path}, whose name says ${named}`,
+      fix: `leave --format out to write ${named}, or name the file *.${format}`
+    }))
+  }
+  return Effect.succeed(format ?? named ?? "ndjson")
 }
 
 const runtime = (problem: string, fix?: string) => (error: unknown) =>
@@ -53,14 +85,120 @@ const countQuotes = (bytes: Buffer) => {
   return n
 }
 
+/** The fields of one record, with the call it belongs to. */
+type Visit = (fields: Record<string, unknown>, commId: string) => void
+
 /**
- * Reads what an export file holds, line by line in fixed-size blocks (resuming a large export
- * costs little memory). Lines are split on the byte 0x0A and each whole line is decoded on its
- * own: UTF-8 never uses 0x0A inside a multibyte character, so a character split across two
- * blocks is never decoded in halves (decoding each block alone turned it into U+FFFD and
- * miscounted the bytes of the valid lines). `validBytes` is the end of the last whole record:
- * what follows it (a line without its newline, or a CSV record whose quoted field is still open)
- * is torn. `blockSize` is a parameter only so tests can put a block boundary everywhere.
+ * Reads an export file's whole records in fixed-size blocks (resuming a large export costs
+ * little memory). Lines are split on the byte 0x0A and each whole line is decoded on its own:
+ * UTF-8 never uses 0x0A inside a multibyte character, so a character split across two blocks is
+ * never decoded in halves (decoding each block alone turned it into U+FFFD and miscounted the
+ * bytes of the valid lines). `validBytes` is the end of the last whole record: what follows it
+ * (a line without its newline, or a CSV record whose quoted field is still open) is torn.
+ */
+const readRecords = (
+  path: string,
+  format: "ndjson" | "csv",
+  sdkAppId: number,
+  blockSize: number,
+  visit: Visit
+): { readonly records: number; readonly validBytes: number; readonly size: number; readonly callFinishedColumn: boolean } => {
+  const fd = fs.openSync(path, "r")
+  try {
+    const size = fs.fstatSync(fd).size
+    const block = Buffer.alloc(blockSize)
+    let position = 0
+    // The bytes of the current line read so far (copies: `block` is reused).
+    let pending: Array<Buffer> = []
+    // The lines of a CSV record whose quoted field spans line breaks.
+    let record: Array<Buffer> = []
+    let recordQuotes = 0
+    let validBytes = 0
+    let lineNo = 0
+    let records = 0
+    // A CSV file's columns, from its header: with `callFinished`, or as written before it.
+    let columns: ReadonlyArray<string> = Records.exportColumns.all
+    const headers = [Records.exportColumns.all, Records.eventColumns.all].map((c) => ({ columns: c, text: Output.csvLine(c).trimEnd() }))
+    const onRecord = (text: string, firstLine: number) => {
+      if (text.trim() === "") return
+      let fields: Record<string, unknown>
+      if (format === "csv") {
+        if (firstLine === 1) {
+          const header = headers.find((h) => h.text === text.replace(/\r?\n$/, ""))
+          if (header === undefined) throw new UsageError({ problem: `--out ${path}: not a trtc CSV export (unexpected header)`, fix: "choose another file" })
+          columns = header.columns
+          return
+        }
+        const parsed = Output.parseCsv(text.replace(/\r?\n$/, "\r\n")).records
+        if (parsed.length !== 1 || parsed[0].length !== columns.length) throw notRecord(path, firstLine, format)
+        fields = Object.fromEntries(columns.map((k, i) => [k, parsed[0][i]]))
+      } else {
+        let value: unknown
+        try {
+          value = JSON.parse(text)
+        } catch {
+          throw new UsageError({ problem: `--out ${path}: line ${firstLine} is not JSON`, fix: "resume only a trtc NDJSON export, or choose another file" })
+        }
+        if (typeof value !== "object" || value === null || Array.isArray(value)) throw notRecord(path, firstLine, format)
+        fields = value as Record<string, unknown>
+      }
+      if (typeof fields.commId !== "string" || fields.commId === "") throw notRecord(path, firstLine, format)
+      if (String(fields.sdkAppId) !== String(sdkAppId)) {
+        throw new UsageError({ problem: `--out ${path}: holds events of SdkAppId ${String(fields.sdkAppId)}, not ${sdkAppId}`, fix: "resume with the same --sdk-app-id" })
+      }
+      visit(fields, fields.commId)
+      records++
+    }
+    const onLine = (line: Buffer, end: number) => {
+      lineNo++
+      if (format === "ndjson") {
+        onRecord(line.toString("utf8"), lineNo)
+        validBytes = end
+        return
+      }
+      // A CSV record ends at a line break outside quotes: after an even number of quotes.
+      record.push(line)
+      recordQuotes += countQuotes(line)
+      if (recordQuotes % 2 === 1) return
+      const lines = record.length
+      onRecord(Buffer.concat(record).toString("utf8"), lineNo - lines + 1)
+      record = []
+      recordQuotes = 0
+      validBytes = end
+    }
+    for (;;) {
+      const n = fs.readSync(fd, block, 0, block.length, position)
+      if (n === 0) break
+      let start = 0
+      for (let nl = block.indexOf(newline, 0); nl !== -1 && nl < n; nl = block.indexOf(newline, start)) {
+        const piece = block.subarray(start, nl)
+        const line = pending.length === 0 ? piece : Buffer.concat([...pending, piece])
+        pending = []
+        // Keep the newline inside a CSV record (a quoted field may hold one).
+        onLine(format === "csv" ? Buffer.concat([line, Buffer.of(newline)]) : line, position + nl + 1)
+        start = nl + 1
+      }
+      if (start < n) pending.push(Buffer.from(block.subarray(start, n)))
+      position += n
+    }
+    return { records, validBytes, size, callFinishedColumn: format === "ndjson" || columns.includes("callFinished") }
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+// `callFinished` as written: a boolean in NDJSON, text in CSV; absent (files from before the
+// field) counts as finished, the rule those files were written under.
+const finishedField = (value: unknown): boolean => !(value === false || value === "false")
+
+/**
+ * Reads what an export file holds: which calls are complete (finished when written and followed
+ * by another call's records), and the identities of the events of the others, the only ones a
+ * resume compares against. Keys are kept only for the call being read and for calls written
+ * while running, so a file of a million events of finished calls costs no memory for them. A
+ * call whose keys were let go and that shows up again later (a resumed file: its rest was
+ * appended after other calls) and is still needed gets a second pass for just those calls.
+ * `blockSize` is a parameter only so tests can put a block boundary everywhere.
  */
 export const scan = (
   path: string,
@@ -70,92 +208,57 @@ export const scan = (
 ): Effect.Effect<ResumeState & { readonly validBytes: number; readonly size: number }, RuntimeError | UsageError> =>
   Effect.try({
     try: () => {
-      const fd = fs.openSync(path, "r")
-      try {
-        const size = fs.fstatSync(fd).size
-        const block = Buffer.alloc(blockSize)
-        let position = 0
-        // The bytes of the current line read so far (copies: `block` is reused).
-        let pending: Array<Buffer> = []
-        // The lines of a CSV record whose quoted field spans line breaks.
-        let record: Array<Buffer> = []
-        let recordQuotes = 0
-        let validBytes = 0
-        let lineNo = 0
-        let records = 0
-        const completed = new Set<string>()
-        let partial: { commId: string; keys: Map<string, number> } | undefined
-        const header = Output.csvLine(Records.eventColumns.all).trimEnd()
-        const onRecord = (text: string, firstLine: number) => {
-          if (text.trim() === "") return
-          let fields: Record<string, unknown>
-          if (format === "csv") {
-            if (firstLine === 1) {
-              if (text.replace(/\r?\n$/, "") !== header) throw new UsageError({ problem: `--out ${path}: not a trtc CSV export (unexpected header)`, fix: "choose another file" })
-              return
-            }
-            const parsed = Output.parseCsv(text.replace(/\r?\n$/, "\r\n")).records
-            if (parsed.length !== 1 || parsed[0].length !== Records.eventColumns.all.length) throw notRecord(path, firstLine, format)
-            fields = Object.fromEntries(Records.eventColumns.all.map((k, i) => [k, parsed[0][i]]))
-          } else {
-            let value: unknown
-            try {
-              value = JSON.parse(text)
-            } catch {
-              throw new UsageError({ problem: `--out ${path}: line ${firstLine} is not JSON`, fix: "resume only a trtc NDJSON export, or choose another file" })
-            }
-            if (typeof value !== "object" || value === null || Array.isArray(value)) throw notRecord(path, firstLine, format)
-            fields = value as Record<string, unknown>
-          }
-          if (typeof fields.commId !== "string" || fields.commId === "") throw notRecord(path, firstLine, format)
-          const commId = fields.commId
-          if (String(fields.sdkAppId) !== String(sdkAppId)) {
-            throw new UsageError({ problem: `--out ${path}: holds events of SdkAppId ${String(fields.sdkAppId)}, not ${sdkAppId}`, fix: "resume with the same --sdk-app-id" })
-          }
-          if (partial === undefined || partial.commId !== commId) {
-            if (partial !== undefined) completed.add(partial.commId)
-            partial = { commId, keys: new Map() }
-          }
-          const key = Records.eventKey(fields as unknown as Parameters<typeof Records.eventKey>[0])
-          partial.keys.set(key, (partial.keys.get(key) ?? 0) + 1)
-          records++
+      // Per call, whether its last record says it was finished.
+      const finished = new Map<string, boolean>()
+      const everOpen = new Set<string>()
+      const keys = new Map<string, Map<string, number>>()
+      const letGo = new Set<string>()
+      let last: string | undefined
+      const count = (into: Map<string, number>, fields: Record<string, unknown>) => {
+        const key = Records.eventKey(fields as unknown as Parameters<typeof Records.eventKey>[0])
+        into.set(key, (into.get(key) ?? 0) + 1)
+      }
+      const first = readRecords(path, format, sdkAppId, blockSize, (fields, commId) => {
+        if (commId !== last && last !== undefined && finished.get(last) === true && !everOpen.has(last) && keys.has(last)) {
+          // The previous call ended finished and another follows: complete, its keys not needed.
+          keys.delete(last)
+          letGo.add(last)
         }
-        const onLine = (line: Buffer, end: number) => {
-          lineNo++
-          if (format === "ndjson") {
-            onRecord(line.toString("utf8"), lineNo)
-            validBytes = end
-            return
-          }
-          // A CSV record ends at a line break outside quotes: after an even number of quotes.
-          record.push(line)
-          recordQuotes += countQuotes(line)
-          if (recordQuotes % 2 === 1) return
-          const lines = record.length
-          onRecord(Buffer.concat(record).toString("utf8"), lineNo - lines + 1)
-          record = []
-          recordQuotes = 0
-          validBytes = end
-        }
-        for (;;) {
-          const n = fs.readSync(fd, block, 0, block.length, position)
-          if (n === 0) break
-          let start = 0
-          for (let nl = block.indexOf(newline, 0); nl !== -1 && nl < n; nl = block.indexOf(newline, start)) {
-            const piece = block.subarray(start, nl)
-            const line = pending.length === 0 ? piece : Buffer.concat([...pending, piece])
-            pending = []
-            // Keep the newline inside a CSV record (a quoted field may hold one).
-            onLine(format === "csv" ? Buffer.concat([line, Buffer.of(newline)]) : line, position + nl + 1)
-            start = nl + 1
-          }
-          if (start < n) pending.push(Buffer.from(block.subarray(start, n)))
-          position += n
-        }
-        if (partial !== undefined) completed.delete(partial.commId)
-        return { completed, partial, records, dropped: size - validBytes, validBytes, size }
-      } finally {
-        fs.closeSync(fd)
+        last = commId
+        const done = finishedField(fields.callFinished)
+        finished.set(commId, done)
+        if (!done) everOpen.add(commId)
+        if (letGo.has(commId)) return
+        let into = keys.get(commId)
+        if (into === undefined) keys.set(commId, into = new Map())
+        count(into, fields)
+      })
+      const completed = new Set<string>()
+      const open = new Map<string, Map<string, number>>()
+      for (const [commId, done] of finished) {
+        if (commId === last) continue
+        if (done) completed.add(commId)
+        else open.set(commId, keys.get(commId) ?? new Map())
+      }
+      const partial = last === undefined ? undefined : { commId: last, keys: keys.get(last) ?? new Map<string, number>() }
+      const needed = [...open.keys(), ...(last === undefined ? [] : [last])].filter((commId) => letGo.has(commId))
+      if (needed.length > 0) {
+        const again = new Map(needed.map((commId) => [commId, commId === last ? partial!.keys : open.get(commId)!]))
+        for (const m of again.values()) m.clear()
+        readRecords(path, format, sdkAppId, blockSize, (fields, commId) => {
+          const into = again.get(commId)
+          if (into !== undefined) count(into, fields)
+        })
+      }
+      return {
+        completed,
+        partial,
+        open,
+        records: first.records,
+        dropped: first.size - first.validBytes,
+        validBytes: first.validBytes,
+        size: first.size,
+        callFinishedColumn: first.callFinishedColumn
       }
     },
     catch: (error) => error instanceof UsageError ? error : runtime(`cannot read ${path}`)(error)
@@ -178,12 +281,18 @@ const writeFix = (error: unknown, resumable: boolean) => {
  */
 export const open = (options: {
   readonly path: string
-  readonly format: "ndjson" | "csv"
+  readonly format: "json" | "ndjson" | "csv"
   readonly resume: boolean
   readonly sdkAppId: number
 }): Effect.Effect<ExportFile, UsageError | RuntimeError, Scope.Scope> =>
   Effect.gen(function*() {
     const { format, path } = options
+    if (format === "json" && options.resume) {
+      return yield* new UsageError({
+        problem: `--out ${path}: a JSON array cannot be continued with --resume`,
+        fix: "export to *.ndjson or *.csv to be able to resume"
+      })
+    }
     const statOf = Effect.try({
       try: () => fs.statSync(path, { throwIfNoEntry: false }),
       catch: runtime(`cannot read ${path}`, "choose an --out you can read and write")
@@ -207,7 +316,7 @@ export const open = (options: {
     }
     let state = empty
     if (exists) {
-      const scanned = yield* scan(path, format, options.sdkAppId)
+      const scanned = yield* scan(path, format === "csv" ? "csv" : "ndjson", options.sdkAppId)
       if (scanned.validBytes < scanned.size) {
         yield* Effect.try({ try: () => fs.truncateSync(path, scanned.validBytes), catch: runtime(`cannot truncate ${path}`) })
       }
@@ -247,22 +356,50 @@ export const open = (options: {
         },
         catch: (error) => runtime(`cannot write ${path}`, writeFix(error, regular))(error)
       })
-    if (format === "csv" && size === 0) yield* append(Output.csvLine(Records.eventColumns.all))
-    return { format, state, append }
+    const columns = state.callFinishedColumn ? Records.exportColumns.all : Records.eventColumns.all
+    if (format === "csv" && size === 0) yield* append(Output.csvLine(columns))
+    let wroteJson = false
+    if (format === "json") {
+      yield* append("[")
+      // Runs before the file is closed (finalizers run last added first), interrupted or not:
+      // the file is a whole JSON array even after Ctrl-C.
+      yield* Effect.addFinalizer(() => Effect.ignore(append(wroteJson ? "\n]\n" : "]\n")))
+    }
+    const encode = (record: Records.ExportRecord): string => {
+      switch (format) {
+        case "csv":
+          return Output.csvLine(columns.map((k) => record[k as keyof Records.ExportRecord]))
+        case "ndjson":
+          return Output.ndjsonLine(record)
+        case "json": {
+          const text = (wroteJson ? ",\n" : "\n") + JSON.stringify(record)
+          wroteJson = true
+          return text
+        }
+      }
+    }
+    const appendRecords = (records: ReadonlyArray<Records.ExportRecord>) =>
+      records.length === 0 ? Effect.void : Effect.suspend(() => append(records.map(encode).join("")))
+    return { format, state, append, appendRecords }
   })
 
-/** Drops the events the file already holds from a call's events (only its last call can be partial). */
+/**
+ * Drops the events the file already holds from a call's events: the last call in the file (it
+ * may have been cut short) and the calls that were still running when written.
+ */
 export const remaining = (
   state: ResumeState,
   events: ReadonlyArray<Records.EventRecord>
 ): ReadonlyArray<Records.EventRecord> => {
-  const partial = state.partial
-  if (partial === undefined || events.length === 0 || events[0].commId !== partial.commId) return events
+  if (events.length === 0) return events
+  const commId = events[0].commId
+  const keys = state.partial?.commId === commId ? state.partial.keys : state.open.get(commId)
+  if (keys === undefined) return events
   return events.filter((event) => {
     const key = Records.eventKey(event)
-    const count = partial.keys.get(key) ?? 0
+    const count = keys.get(key) ?? 0
     if (count === 0) return true
-    partial.keys.set(key, count - 1)
+    keys.set(key, count - 1)
     return false
   })
 }

@@ -17,18 +17,33 @@ export const userId = Options.text("user-id").pipe(Options.withDescription("the 
 
 /** `--start`: the start of a period, optional. */
 export const start = Options.text("start").pipe(
-  Options.withDescription("start: epoch seconds, ISO 8601, or relative (30m, 2h, 14d ago)"),
+  Options.withDescription("start: epoch seconds, ISO 8601, relative (30m, 2h, 1w ago), today or yesterday"),
   Options.optional
 )
 
-/** `--end`: the end of a period, optional. */
+/** `--end`: the end of a period (excluded), optional. */
 export const end = Options.text("end").pipe(
-  Options.withDescription("end: epoch seconds, ISO 8601, or relative (default now)"),
+  Options.withDescription("end, excluded: epoch seconds, ISO 8601, relative, today or yesterday (default now)"),
   Options.optional
 )
 
 /** `--since`: a period ending now or at `--end`, optional. */
 export const since = Options.text("since").pipe(
-  Options.withDescription("a period ending now (or at --end), e.g. 2h, 14d"),
+  Options.withDescription("a period ending now (or at --end): a duration (2h, 1w, 14d) or a start (yesterday, today)"),
   Options.optional
 )
+
+/** `--utc`: times in UTC. */
+export const utc = Options.boolean("utc").pipe(
+  Options.withDescription("show times in UTC and read today/yesterday in UTC (default: the local zone, TZ)")
+)
+
+/** `--tz`: times in a zone. */
+export const tz = Options.text("tz").pipe(
+  Options.withPseudoName("ZONE"),
+  Options.withDescription("show times in this IANA zone (e.g. Asia/Shanghai) and read today/yesterday in it"),
+  Options.optional
+)
+
+/** The flags that choose the zone times are shown and read in. */
+export const zone = { utc, tz } as const
