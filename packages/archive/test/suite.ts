@@ -1,0 +1,214 @@
+// One suite for both backends: the same behaviour is required of SQLite and PostgreSQL.
+import { assert, describe, it } from "@effect/vitest"
+import * as Emulator from "@effect-trtc/emulator/Emulator"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
+import * as Deferred from "effect/Deferred"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as Archive from "../src/Archive.js"
+import {
+  appId,
+  archivedEvents,
+  emulatorOptions,
+  expectedEvents,
+  finishOpenCall,
+  nowSeconds,
+  offsetMillis,
+  openCallOf,
+  shiftedClock,
+  smallDataSet,
+  trtcLayer
+} from "./helpers.js"
+
+export interface Backend {
+  readonly name: "sqlite" | "pg"
+  /** A new, empty database: a path or a URL. */
+  readonly fresh: () => string
+}
+
+/** One archiver run against an emulator, with the client's clock moved by `shift` seconds. */
+export const runSync = (db: string, emulator: Emulator.Instance, options: Partial<Archive.SyncOptions> = {}, shift = 0, logs?: Array<string>) =>
+  Archive.sync({ sdkAppId: appId, ...options }).pipe(
+    Effect.provide(Layer.merge(Archive.layer(db), trtcLayer(emulator.url))),
+    Effect.withClock(shiftedClock(offsetMillis + shift * 1000)),
+    logs === undefined ? (e) => e : Effect.provide(Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => void logs.push(String(message)))))
+  )
+
+/** Queries against an archive. */
+export const withDb = <A, E>(db: string, f: (archive: Archive.Service) => Effect.Effect<A, E>) =>
+  Effect.flatMap(Archive.Archive, f).pipe(Effect.provide(Archive.layer(db)))
+
+export const archiveSuite = (backend: Backend) =>
+  describe(`Archive on ${backend.name}`, () => {
+    it.live("a full sync equals the data set exactly; a second run adds nothing with a handful of requests", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const dataSet = smallDataSet()
+        const emulator = yield* Emulator.make(emulatorOptions(dataSet))
+        const db = backend.fresh()
+        const first = yield* runSync(db, emulator, { settleSeconds: 300 })
+        const archived = yield* withDb(db, (a) => archivedEvents(a.sql, appId))
+        const since = dataSet.anchor - 14 * 86_400
+        const expected = expectedEvents(dataSet, appId, since, first.checkpoint)
+        assert.isAbove(expected.length, 100)
+        assert.deepStrictEqual(archived, expected)
+        assert.strictEqual(first.events, expected.length)
+        // The checkpoint stopped at the settle margin, not at now.
+        assert.isAtMost(first.checkpoint, nowSeconds() - 300 + 1)
+        assert.isAtLeast(first.checkpoint, nowSeconds() - 300 - 120)
+        const rooms = yield* withDb(db, (a) => a.sql<{ comm_id: string; finished: unknown }>`SELECT comm_id, finished FROM trtc_rooms WHERE sdk_app_id = ${appId} ORDER BY comm_id`)
+        const wantedRooms = dataSet.apps[0]!.rooms.filter((r) => r.createTime < first.checkpoint).map((r) => r.commId).sort()
+        assert.deepStrictEqual(rooms.map((r) => r.comm_id), wantedRooms)
+        assert.strictEqual(first.openCalls, 1)
+
+        const before = (yield* emulator.requests).length
+        const second = yield* runSync(db, emulator, { settleSeconds: 300 })
+        const sent = (yield* emulator.requests).length - before
+        assert.strictEqual(second.events, 0)
+        assert.strictEqual(second.calls, 0)
+        assert.strictEqual(second.sessions, 0)
+        assert.deepStrictEqual(yield* withDb(db, (a) => archivedEvents(a.sql, appId)), expected)
+        // The open window's room list, and the open call's revisit: its room, its users
+        // (one request per 4 h of its life) and one event request per user.
+        const open = openCallOf(dataSet, appId)
+        const users = new Set(open.sessions.map((s) => s.userId)).size
+        const bound = 1 + 1 + Math.ceil((nowSeconds() - open.createTime + 1) / 14_400) + users
+        assert.strictEqual(second.requests, sent)
+        assert.isAtMost(sent, bound)
+        assert.isBelow(sent, first.requests / 5)
+      })))
+
+    it.live("two distinct events of one user at the same millisecond are both kept", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const dataSet = smallDataSet()
+        const room = dataSet.apps[0]!.rooms[1]!
+        const session = room.sessions[0]!
+        const [a, b] = [session.events[1]!, session.events[2]!]
+        assert.strictEqual(a.timeMs, b.timeMs)
+        assert.notStrictEqual(a.paramTwo, b.paramTwo)
+        const emulator = yield* Emulator.make(emulatorOptions(dataSet))
+        const db = backend.fresh()
+        yield* runSync(db, emulator)
+        const rows = yield* withDb(db, (x) =>
+          x.sql<{ param_two: unknown }>`SELECT param_two FROM trtc_events WHERE comm_id = ${room.commId} AND user_id = ${session.userId}
+            AND time_ms = ${a.timeMs} AND event_id = ${a.eventId} ORDER BY param_two`)
+        assert.deepStrictEqual(rows.map((r) => Number(r.param_two)), [a.paramTwo, b.paramTwo].sort((x, y) => x - y))
+      })))
+
+    it.live("a call open at the first run and finished before the second: its later events arrive, none twice", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const openSet = smallDataSet()
+        const open = openCallOf(openSet, appId)
+        assert.isFalse(open.isFinished)
+        const db = backend.fresh()
+        const first = yield* Effect.scoped(Effect.flatMap(Emulator.make(emulatorOptions(openSet)), (emulator) => runSync(db, emulator)))
+        assert.strictEqual(first.openCalls, 1)
+        const openRow = yield* withDb(db, (a) => a.sql<{ finished: unknown; settled: unknown }>`SELECT finished, settled FROM trtc_rooms WHERE comm_id = ${open.commId}`)
+        assert.deepStrictEqual(openRow.map((r) => [Number(r.finished), Number(r.settled)]), [[0, 0]])
+
+        // Twenty minutes later the call has ended with more events; the emulator serves the superset.
+        const shift = 1200
+        const finished = finishOpenCall(openSet, appId, 600)
+        const emulator = yield* Emulator.make(emulatorOptions(finished, shift))
+        const before = (yield* emulator.requests).length
+        const second = yield* runSync(db, emulator, {}, shift)
+        const requests = (yield* emulator.requests).slice(before)
+        const newEvents = finished.apps[0]!.rooms.at(-1)!.sessions.flatMap((s) => s.events).length - open.sessions.flatMap((s) => s.events).length
+        assert.isAbove(newEvents, 0)
+        assert.strictEqual(second.revisited, 1)
+        assert.strictEqual(second.events, newEvents)
+        assert.strictEqual(second.openCalls, 0)
+        // Only newer events were asked for: every event request of the call starts at or after
+        // its user's last archived second.
+        const eventRequests = requests.filter((r) => r.action === "DescribeUserEvent" && (r.params as { CommId?: string }).CommId === open.commId)
+        assert.isAbove(eventRequests.length, 0)
+        for (const r of eventRequests) assert.isAtLeast(Number((r.params as { StartTime: number }).StartTime), open.createTime + 1)
+        const archived = yield* withDb(db, (a) => archivedEvents(a.sql, appId))
+        assert.deepStrictEqual(archived, expectedEvents(finished, appId, finished.anchor - 14 * 86_400, second.checkpoint))
+        const closed = yield* withDb(db, (a) => a.sql<{ finished: unknown; settled: unknown; destroy_time: unknown }>`SELECT finished, settled, destroy_time FROM trtc_rooms WHERE comm_id = ${open.commId}`)
+        assert.deepStrictEqual(closed.map((r) => [Number(r.finished), Number(r.settled), Number(r.destroy_time)]), [[1, 1, finished.anchor + 600]])
+      })))
+
+    it.live("the clock moved past retention between runs: the gap is recorded with its span, warned about, failOnGap fails", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const dataSet = smallDataSet()
+        const db = backend.fresh()
+        const first = yield* Effect.scoped(Effect.flatMap(Emulator.make(emulatorOptions(dataSet)), (emulator) => runSync(db, emulator)))
+        const shift = 16 * 86_400
+        const emulator = yield* Emulator.make(emulatorOptions(dataSet, shift))
+        const logs: Array<string> = []
+        const earliest = nowSeconds(shift) - 14 * 86_400 + 60
+        const failed = yield* Effect.either(runSync(db, emulator, { failOnGap: true }, shift, logs))
+        const latest = nowSeconds(shift) - 14 * 86_400 + 60
+        assert.isTrue(Either.isLeft(failed))
+        const error = (failed as Either.Left<Archive.SyncError, Archive.SyncSummary>).left
+        assert.strictEqual(error._tag, "ArchiveGapError")
+        if (error._tag !== "ArchiveGapError") return
+        assert.strictEqual(error.fromSeconds, first.checkpoint)
+        assert.isAtLeast(error.toSeconds, earliest)
+        assert.isAtMost(error.toSeconds, latest)
+        assert.match(error.message, /lost upstream/)
+        const warning = logs.find((l) => l.includes("gap"))
+        assert.isDefined(warning)
+        assert.include(warning!, new Date(first.checkpoint * 1000).toISOString())
+        const gaps = yield* withDb(db, (a) => a.sql<{ from_s: unknown; to_s: unknown }>`SELECT from_s, to_s FROM trtc_gaps WHERE sdk_app_id = ${appId}`)
+        assert.deepStrictEqual(gaps.map((g) => [Number(g.from_s), Number(g.to_s)]), [[first.checkpoint, error.toSeconds]])
+        // The gap was recorded once: the next run goes on from the retention edge without one.
+        const next = yield* runSync(db, emulator, { failOnGap: true }, shift)
+        assert.deepStrictEqual(next.gaps, [])
+        const status = yield* withDb(db, (a) => a.status)
+        assert.deepStrictEqual(status[0]!.gaps, [{ fromSeconds: first.checkpoint, toSeconds: error.toSeconds }])
+      })))
+
+    it.live("two archivers for one app: the second is refused naming the first, the data stays exact", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const dataSet = smallDataSet()
+        const emulator = yield* Emulator.make(emulatorOptions(dataSet))
+        const db = backend.fresh()
+        const started = yield* Deferred.make<void>()
+        const first = yield* Effect.fork(runSync(db, emulator, { onProgress: () => Deferred.succeed(started, undefined), windowSeconds: 3600 }))
+        yield* Deferred.await(started)
+        const second = yield* Effect.either(runSync(db, emulator))
+        const done = yield* Fiber.join(first)
+        assert.isTrue(Either.isLeft(second))
+        const error = (second as Either.Left<Archive.SyncError, Archive.SyncSummary>).left
+        assert.strictEqual(error._tag, "ArchiveLockedError")
+        assert.match(error.message, new RegExp(`another archiver \\(pid ${process.pid} on .+\\) holds app ${appId} since \\d{4}-`))
+        assert.deepStrictEqual(yield* withDb(db, (a) => archivedEvents(a.sql, appId)), expectedEvents(dataSet, appId, dataSet.anchor - 14 * 86_400, done.checkpoint))
+        // The lease is released at the end: a third run is let in.
+        const third = yield* runSync(db, emulator)
+        assert.strictEqual(third.events, 0)
+      })))
+
+    it.live("status: per app checkpoint, counts, open calls", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const dataSet = smallDataSet()
+        const emulator = yield* Emulator.make(emulatorOptions(dataSet))
+        const db = backend.fresh()
+        const summary = yield* runSync(db, emulator)
+        const status = yield* withDb(db, (a) => a.status)
+        const expected = expectedEvents(dataSet, appId, 0, summary.checkpoint)
+        assert.deepStrictEqual(status.map((s) => ({ ...s, sessions: 0 })), [{
+          sdkAppId: appId,
+          checkpoint: summary.checkpoint,
+          rooms: new Set(expected.map((e) => e.comm_id)).size,
+          openCalls: 1,
+          sessions: 0,
+          events: expected.length,
+          gaps: []
+        }])
+        assert.isAtLeast(status[0]!.sessions, new Set(expected.map((e) => `${e.comm_id}/${e.user_id}`)).size)
+      })))
+
+    it.live("a database of another schema version is refused before anything is written", () =>
+      Effect.gen(function*() {
+        const db = backend.fresh()
+        yield* withDb(db, (a) => a.sql`UPDATE trtc_meta SET value = '2' WHERE key = 'schema_version'`)
+        const opened = yield* Effect.either(withDb(db, (a) => a.status))
+        assert.isTrue(Either.isLeft(opened))
+        const error = (opened as Either.Left<Archive.OpenError, unknown>).left
+        assert.strictEqual(error._tag, "SchemaVersionError")
+        assert.match(error.message, /schema version 2, this archiver writes version 1/)
+      }))
+  })
