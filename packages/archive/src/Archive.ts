@@ -50,13 +50,13 @@ export const schemaVersion: number = Schema.schemaVersion
 export const defaultSettleSeconds = 300
 
 /**
- * The default window of one transaction, in seconds: a stop loses at most one window's work
+ * The default window of one transaction, in seconds (6 h): a stop loses at most one window's work
  * and memory holds one window's new calls.
  *
  * @since 0.1.0
  * @category constants
  */
-export const defaultWindowSeconds = 3600
+export const defaultWindowSeconds = 21_600
 
 /**
  * Settings of one {@link Service.sync} run.

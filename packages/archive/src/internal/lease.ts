@@ -70,7 +70,7 @@ export const acquire = (
       const rows = yield* query(
         db,
         "taking the app's advisory lock",
-        conn.executeRaw("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok", [advisoryKey(sdkAppId)])
+        conn.execute("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok", [advisoryKey(sdkAppId)], undefined)
       )
       if ((rows as ReadonlyArray<{ ok?: unknown }>)[0]?.ok !== true) {
         return yield* Effect.flatMap(query(db, "reading the app's lease", readRow), (row) => Effect.fail(lockedBy(sdkAppId, row)))

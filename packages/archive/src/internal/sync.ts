@@ -70,7 +70,7 @@ export const sync = (db: Database, options: SyncOptions) =>
     yield* positiveInt("since", options.since, 0)
     yield* positiveInt("concurrency", options.concurrency, 1)
     const settle = options.settleSeconds ?? 300
-    const windowSeconds = options.windowSeconds ?? 3600
+    const windowSeconds = options.windowSeconds ?? 21_600
     const retentionDays = options.retentionDays ?? 14
     const concurrency = options.concurrency ?? 4
     const trtc = yield* Trtc.Trtc
