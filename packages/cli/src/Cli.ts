@@ -1,12 +1,14 @@
 /**
- * The `trtc` command line: `events | rooms | users | export | emulator | demo` and the global
+ * The `trtc` command line: the commands of src/commands/ assembled under `trtc`, and the global
  * flags (issue 6 — command names and flags are a contract other tools rely on).
  *
  * @since 0.1.0
  */
 import * as Command from "@effect/cli/Command"
+import * as Descriptor from "@effect/cli/CommandDescriptor"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
+import type * as Usage from "@effect/cli/Usage"
 import * as ValidationError from "@effect/cli/ValidationError"
 import type * as CliApp from "@effect/cli/CliApp"
 import * as Cause from "effect/Cause"
@@ -14,8 +16,13 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as CliError from "./CliError.js"
-import { globalOptions, integer } from "./internal/globals.js"
-import * as Handlers from "./internal/handlers.js"
+import * as Demo from "./commands/demo.js"
+import * as Emulator from "./commands/emulator.js"
+import * as Events from "./commands/events.js"
+import * as Export from "./commands/export.js"
+import * as Rooms from "./commands/rooms.js"
+import * as Users from "./commands/users.js"
+import { globalOptions } from "./internal/globals.js"
 import { Terminal } from "./internal/io.js"
 import { version as currentVersion } from "./internal/version.js"
 
@@ -27,110 +34,22 @@ import { version as currentVersion } from "./internal/version.js"
  */
 export const version: string = currentVersion
 
-const sdkAppId = integer("sdk-app-id").pipe(Options.withDescription("the application's SdkAppId"))
-const commId = Options.text("comm-id").pipe(Options.withDescription("the call id (CommId, from `trtc rooms`)"))
-const roomId = Options.text("room-id").pipe(Options.withDescription("the room id"))
-const userId = Options.text("user-id").pipe(Options.withDescription("the user id"))
-const start = Options.text("start").pipe(
-  Options.withDescription("start: epoch seconds, ISO 8601, or relative (30m, 2h, 14d ago)"),
-  Options.optional
-)
-const end = Options.text("end").pipe(
-  Options.withDescription("end: epoch seconds, ISO 8601, or relative (default now)"),
-  Options.optional
-)
-const since = Options.text("since").pipe(
-  Options.withDescription("a period ending now (or at --end), e.g. 2h, 14d"),
-  Options.optional
-)
+// Every `trtc` command, in the order `trtc --help` lists them. To add a command: write
+// src/commands/<name>.ts exporting `command = Command.make("<name>", { ...flags }, handler)` (spread
+// `globalOptions` from internal/globals.ts into the flags if it calls the API), then add one line
+// below. Everything else that must know the commands (the root's usage error, `trtc --format json
+// <cmd>` hoisting) is derived from this list.
+const commands = [
+  Events.command,
+  Rooms.command,
+  Users.command,
+  Export.command,
+  Emulator.command,
+  Demo.command
+] as const
 
-const events = Command.make("events", {
-  ...globalOptions,
-  sdkAppId,
-  commId,
-  roomId,
-  userId,
-  start,
-  end
-}, Handlers.events).pipe(Command.withDescription("One user's events in one call, with the catalogue's names."))
-
-const rooms = Command.make("rooms", {
-  ...globalOptions,
-  sdkAppId,
-  roomId: Options.optional(roomId),
-  start,
-  end,
-  since
-}, Handlers.rooms).pipe(Command.withDescription("Calls (rooms with their CommId) in a period (default the last 24 h)."))
-
-const users = Command.make("users", {
-  ...globalOptions,
-  sdkAppId,
-  commId,
-  start,
-  end
-}, Handlers.users).pipe(Command.withDescription("The users of a call."))
-
-const exportCommand = Command.make("export", {
-  ...globalOptions,
-  sdkAppId,
-  start,
-  end,
-  since,
-  // Text, not `Options.file`: that refuses a directory or a device as a usage error before
-  // `export` can say what is wrong with the path (internal/exportFile.ts checks it).
-  out: Options.text("out").pipe(
-    Options.withPseudoName("FILE"),
-    Options.withDescription("write to this file (NDJSON, or CSV for *.csv), appending whole records"),
-    Options.optional
-  ),
-  resume: Options.boolean("resume").pipe(
-    Options.withDescription("continue an interrupted export into --out without duplicating events")
-  )
-}, Handlers.exportEvents).pipe(Command.withDescription("Every event of every call in a period, streamed."))
-
-const emulator = Command.make("emulator", {
-  host: Options.text("host").pipe(Options.withDescription("address to bind"), Options.withDefault("127.0.0.1")),
-  port: integer("port").pipe(Options.withDescription("port (0 = any free port)"), Options.withDefault(0)),
-  seed: integer("seed").pipe(Options.withDescription("data set seed"), Options.optional),
-  credentials: Options.text("credentials").pipe(
-    Options.withDescription("accepted credential ID:KEY[:TOKEN] (default: the emulator's demo credential)"),
-    Options.repeated
-  ),
-  rps: integer("rps").pipe(Options.withDescription("requests per second per action, 0 = off"), Options.withDefault(20)),
-  retentionDays: Options.choiceWithValue("retention-days", [["7", 7], ["14", 14]] as const).pipe(
-    Options.withDescription("data retention in days (7 or 14)"),
-    Options.withDefault(14 as const)
-  ),
-  faults: Options.file("faults", { exists: "yes" }).pipe(Options.withDescription("fault rules JSON file"), Options.optional),
-  data: Options.file("data", { exists: "yes" }).pipe(Options.withDescription("data set JSON file"), Options.optional),
-  apps: integer("apps").pipe(Options.withDescription("applications in the generated data set (default 1)"), Options.optional),
-  roomsPerApp: integer("rooms-per-app").pipe(Options.withDescription("calls per application (default 24)"), Options.optional),
-  usersPerRoom: Options.text("users-per-room").pipe(
-    Options.withPseudoName("N|MIN-MAX"),
-    Options.withDescription("distinct users per call, N or MIN-MAX (default 2-6)"),
-    Options.optional
-  ),
-  eventsPerHour: Options.float("events-per-hour").pipe(
-    Options.withDescription("mean events per session hour (default 24)"),
-    Options.optional
-  ),
-  lazy: Options.boolean("lazy").pipe(
-    Options.withDescription("generate events on demand (a few MB for a million events; default above 200 calls)")
-  ),
-  maxEvents: integer("max-events").pipe(
-    Options.withDescription("above this many events DescribeUserEvent answers ResponseSizeLimitExceeded (default 10000)"),
-    Options.optional
-  )
-}, Handlers.emulator).pipe(Command.withDescription("Run the local TRTC API emulator."))
-
-const demo = Command.make("demo", {
-  format: globalOptions.format,
-  verbose: globalOptions.verbose,
-  seed: integer("seed").pipe(Options.withDescription("data set seed"), Options.withDefault(42))
-}, Handlers.demo).pipe(
-  Command.withDescription("Start an emulator in-process and show one call: its users, events and a summary.")
-)
+const namesOf = (descriptor: Descriptor.Command<unknown>): ReadonlyArray<string> => [...Descriptor.getNames(descriptor)]
+const commandNames: ReadonlyArray<string> = commands.flatMap(({ descriptor }) => namesOf(descriptor))
 
 /**
  * The root `trtc` command.
@@ -139,13 +58,33 @@ const demo = Command.make("demo", {
  * @category commands
  */
 export const command = Command.make("trtc", {}, () =>
-  Effect.fail(new CliError.UsageError({ problem: "missing command", fix: "one of events, rooms, users, export, emulator, demo; see trtc --help" }))).pipe(
+  Effect.fail(new CliError.UsageError({ problem: "missing command", fix: `one of ${commandNames.join(", ")}; see trtc --help` }))).pipe(
   Command.withDescription("TRTC call-quality data: who joined which call, what happened, what failed."),
-  Command.withSubcommands([events, rooms, users, exportCommand, emulator, demo])
+  Command.withSubcommands(commands)
 )
 
-const commandNames = new Set(["events", "rooms", "users", "export", "emulator", "demo"])
-const valueFlags = new Set(["--endpoint", "--region", "--profile", "--format", "--rps", "--concurrency", "--timeout"])
+/** The names of the flags in `usage`, split into those that take a value and switches. */
+const flagNames = (usage: Usage.Usage, into: { readonly value: Set<string>; readonly switches: Set<string> }) => {
+  switch (usage._tag) {
+    case "Named":
+      for (const name of usage.names) (Option.isSome(usage.acceptedValues) ? into.value : into.switches).add(name)
+      break
+    case "Optional":
+    case "Repeated":
+      flagNames(usage.usage, into)
+      break
+    case "Alternation":
+    case "Concat":
+      flagNames(usage.left, into)
+      flagNames(usage.right, into)
+      break
+  }
+  return into
+}
+
+// The global flags that may come before the command, read from their definitions.
+const globalFlags = flagNames(Options.getUsage(Options.all(globalOptions)), { value: new Set(), switches: new Set() })
+const isCommand = (arg: string) => commandNames.includes(arg)
 
 /**
  * Moves global flags written before the command (`trtc --format json rooms …`) after it, where
@@ -157,12 +96,12 @@ const valueFlags = new Set(["--endpoint", "--region", "--profile", "--format", "
 export const hoistGlobalFlags = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
   const leading: Array<string> = []
   let i = 0
-  while (i < args.length && !commandNames.has(args[i])) {
+  while (i < args.length && !isCommand(args[i])) {
     const [name] = args[i].split("=", 1)
-    if (name === "--verbose" || (valueFlags.has(name) && args[i].includes("="))) {
+    if (globalFlags.switches.has(args[i]) || (globalFlags.value.has(name) && args[i].includes("="))) {
       leading.push(args[i])
       i += 1
-    } else if (valueFlags.has(name) && i + 1 < args.length) {
+    } else if (globalFlags.value.has(name) && i + 1 < args.length) {
       leading.push(args[i], args[i + 1])
       i += 2
     } else {

@@ -2,7 +2,9 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import { hoistGlobalFlags } from "../src/Cli.js"
+import * as Command from "@effect/cli/Command"
+import * as HashMap from "effect/HashMap"
+import { command, hoistGlobalFlags } from "../src/Cli.js"
 import { summary } from "../src/internal/emulatorCommands.js"
 import * as ExportFile from "../src/internal/exportFile.js"
 import { checkEndpoint, resolveGlobals } from "../src/internal/globals.js"
@@ -145,5 +147,21 @@ describe("global flags before the command", () => {
     assert.deepStrictEqual(hoistGlobalFlags(["--version"]), ["--version"])
     assert.deepStrictEqual(hoistGlobalFlags(["--bogus", "rooms"]), ["--bogus", "rooms"])
     assert.deepStrictEqual(hoistGlobalFlags(["rooms", "--format", "csv"]), ["rooms", "--format", "csv"])
+  })
+
+  // The commands come from the real tree, the flags from issue 6's contract: a command added to the
+  // tree, or a global flag, that the hoisting does not know would fail here.
+  const contractFlags = ["--endpoint", "--region", "--profile", "--format", "--rps", "--concurrency", "--timeout"]
+  const treeCommands = [...HashMap.keys(Command.getSubcommands(command))]
+
+  it("works for every command of the tree and every global flag, spaced or with =", () => {
+    assert.includeMembers(treeCommands, ["events", "rooms", "users", "export", "emulator", "demo"])
+    for (const name of treeCommands) {
+      for (const flag of contractFlags) {
+        assert.deepStrictEqual(hoistGlobalFlags([flag, "x", name, "--a"]), [name, flag, "x", "--a"], `${flag} x ${name}`)
+        assert.deepStrictEqual(hoistGlobalFlags([`${flag}=x`, name]), [name, `${flag}=x`], `${flag}=x ${name}`)
+      }
+      assert.deepStrictEqual(hoistGlobalFlags(["--verbose", name]), [name, "--verbose"])
+    }
   })
 })

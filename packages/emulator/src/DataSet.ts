@@ -144,6 +144,13 @@ export interface GenerateOptions {
    * it is.
    */
   readonly largeRooms?: { readonly share: number; readonly users?: Count | undefined } | undefined
+  /**
+   * For an emulator whose calls progress with its clock (`Emulator.Options.progressive`): the
+   * calls running at the anchor really end later, up to 3 h after it (finished, their users
+   * leave and their exit events come after the anchor), instead of being cut at the anchor and
+   * left open. Default `false`; the other calls are the same either way.
+   */
+  readonly progressive?: boolean | undefined
 }
 
 /**

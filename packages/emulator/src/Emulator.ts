@@ -137,6 +137,15 @@ export interface Options {
   readonly faults?: ReadonlyArray<Faults.FaultRule> | undefined
   /** Seconds added to the wall clock: the emulator's "now" is `Date.now()` plus this. */
   readonly clockOffsetSeconds?: number | undefined
+  /**
+   * Calls progress with the emulator's clock (default `false`): nothing after "now" is answered
+   * (calls not yet created, sessions not yet joined, events and quality samples still to come),
+   * a call or session that ends after now is reported open with its end capped at now, and
+   * moving the clock forward (`advanceClock`, `POST /_admin/clock`) reveals the rest. A generated
+   * data set then also has calls still running at the start that really end later
+   * (`DataSet.GenerateOptions.progressive`).
+   */
+  readonly progressive?: boolean | undefined
   /** How many requests the log keeps (the most recent; default 10,000). */
   readonly logLimit?: number | undefined
   /**
@@ -221,7 +230,8 @@ const generate = (options: Options, anchor: number): DataSet => {
     roomsPerApp: options.roomsPerApp,
     usersPerRoom: options.usersPerRoom,
     eventsPerHour: options.eventsPerHour,
-    retentionDays: options.retentionDays
+    retentionDays: options.retentionDays,
+    progressive: options.progressive
   }
   return (options.lazy ?? calls > lazyRoomThreshold) ? DataSetModule.generateLazy(generateOptions) : DataSetModule.generate(generateOptions)
 }
@@ -271,6 +281,7 @@ export const make: (options?: Options) => Effect.Effect<Instance, never, Scope.S
           clockOffsetSeconds,
           faults: options.faults ?? [],
           logLimit: options.logLimit ?? 10_000,
+          progressive: options.progressive ?? false,
           headersTimeoutMs: options.headersTimeoutMs ?? defaultHeadersTimeoutMs,
           requestTimeoutMs: options.requestTimeoutMs ?? defaultRequestTimeoutMs
         })),

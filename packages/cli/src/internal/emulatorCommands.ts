@@ -9,6 +9,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { RuntimeError, UsageError } from "../CliError.js"
+import type * as DemoCommand from "../commands/demo.js"
+import type * as EmulatorCommand from "../commands/emulator.js"
 import * as Output from "../Output.js"
 import * as Records from "../Records.js"
 import * as Time from "../Time.js"
@@ -27,25 +29,6 @@ const parseCredential = (text: string) => {
   return Effect.succeed({ secretId, secretKey, ...(token.length > 0 ? { token: token.join(":") } : {}) })
 }
 
-/** `trtc emulator`: runs the emulator until interrupted. */
-/** The flags of `trtc emulator`. */
-export interface EmulatorFlags {
-  readonly host: string
-  readonly port: number
-  readonly seed: Option.Option<number>
-  readonly credentials: ReadonlyArray<string>
-  readonly rps: number
-  readonly retentionDays: 7 | 14
-  readonly faults: Option.Option<string>
-  readonly data: Option.Option<string>
-  readonly apps: Option.Option<number>
-  readonly roomsPerApp: Option.Option<number>
-  readonly usersPerRoom: Option.Option<string>
-  readonly eventsPerHour: Option.Option<number>
-  readonly lazy: boolean
-  readonly maxEvents: Option.Option<number>
-}
-
 /** `--users-per-room`: `N` or `MIN-MAX`. */
 const parseUsersPerRoom = (text: string) => {
   const m = /^(\d+)(?:-(\d+))?$/.exec(text.trim())
@@ -61,14 +44,8 @@ const atLeast = (name: string, min: number, value: Option.Option<number>) =>
     ? Effect.fail(new UsageError({ problem: `--${name}: must be at least ${min}, got ${value.value}` }))
     : Effect.succeed(Option.getOrUndefined(value))
 
-/** The flags of `trtc demo`. */
-export interface DemoFlags {
-  readonly format: Option.Option<Output.Format>
-  readonly verbose: boolean
-  readonly seed: number
-}
-
-export const emulator = (flags: EmulatorFlags) =>
+/** `trtc emulator`: runs the emulator until interrupted. */
+export const emulator = (flags: EmulatorCommand.Flags) =>
   Effect.gen(function*() {
     const io = yield* Terminal
     const credentials = yield* Effect.forEach(flags.credentials, parseCredential)
@@ -128,7 +105,7 @@ export const tryLine = (url: string, sdkAppId: number, ownCredentials: boolean):
 const failurePattern = /fail|error|abnormal|exception|lost|disconnect|timed? ?out|denied|interrupt/i
 
 /** `trtc demo`: the main job against an in-process emulator, no setup, no account. */
-export const demo = (flags: DemoFlags) =>
+export const demo = (flags: DemoCommand.Flags) =>
   Effect.scoped(Effect.gen(function*() {
     const io = yield* Terminal
     const instance = yield* Emulator.make({ seed: flags.seed })

@@ -1,4 +1,5 @@
 import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
+import type * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
@@ -78,17 +79,8 @@ export interface Globals {
   readonly verbose: boolean
 }
 
-/** The raw parsed global flags. */
-export interface GlobalFlags {
-  readonly endpoint: Option.Option<string>
-  readonly region: Option.Option<string>
-  readonly profile: Option.Option<string>
-  readonly format: Option.Option<Output.Format>
-  readonly rps: number
-  readonly concurrency: number
-  readonly timeout: Option.Option<string>
-  readonly verbose: boolean
-}
+/** The raw parsed global flags, as @effect/cli infers them from `globalOptions`. */
+export type GlobalFlags = Command.Command.ParseConfig<typeof globalOptions>
 
 /**
  * Checks an endpoint (a URL, or a bare host name taken as https) with the client's own rule:

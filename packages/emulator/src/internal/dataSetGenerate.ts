@@ -29,6 +29,7 @@ export interface ResolvedOptions {
   readonly retentionDays: number
   readonly eventsPerHour: number
   readonly largeRooms: { readonly share: number; readonly users: readonly [number, number] }
+  readonly progressive: boolean
 }
 
 const range = (value: number | { readonly min: number; readonly max: number } | undefined, fallback: readonly [number, number], floor: number): readonly [number, number] => {
@@ -60,7 +61,8 @@ const resolved = (options: GenerateOptions): ResolvedOptions => ({
   largeRooms: {
     share: Math.min(1, Math.max(0, options.largeRooms?.share ?? (options.usersPerRoom === undefined ? 0.04 : 0))),
     users: range(options.largeRooms?.users, [12, 40], 1)
-  }
+  },
+  progressive: options.progressive === true
 })
 
 // ---------------------------------------------------------------------------
@@ -167,7 +169,8 @@ const sessionsOf = (
   open: boolean,
   minUsers: number,
   forceRejoin: boolean,
-  relay: boolean
+  relay: boolean,
+  endsLater: boolean
 ): Array<SessionSkeleton> => {
   const [lo, hi] = users
   const userCount = Math.max(minUsers, int(rng, lo, hi))
@@ -212,7 +215,8 @@ const sessionsOf = (
       segments.push([join, leave])
     }
     for (const [joinTs, leaveTs] of segments) {
-      const stillIn = open && leaveTs === destroyTime
+      // A call that ends after the anchor is recorded whole: everybody leaves in the end.
+      const stillIn = open && !endsLater && leaveTs === destroyTime
       sessions.push({
         userId,
         joinTs,
@@ -231,7 +235,7 @@ const sessionsOf = (
       userId: `${relayPrefix}${hex(rng, 16)}`,
       joinTs: createTime + int(rng, 1, Math.min(20, duration - 30)),
       leaveTs: destroyTime,
-      finished: !open,
+      finished: !open || endsLater,
       deviceType: "",
       sdkVersion: "",
       clientIp: `10.${int(rng, 0, 255)}.${int(rng, 0, 255)}.${int(rng, 1, 254)}`
@@ -268,7 +272,13 @@ export const roomsOf = (options: ResolvedOptions, appIndex: number, sdkAppId: nu
     const duration = durationOf(rng, kind)
     let createTime: number
     let destroyTime: number
-    if (kind === "open") {
+    if (kind === "open" && options.progressive) {
+      // Part of the drawn duration has passed at the anchor, the rest is still to come. The
+      // share comes from a hash, not from the room's PRNG, so every other draw stays the same.
+      const elapsed = Math.max(60, Math.floor(duration * (0.3 + 0.5 * unit(seed, "elapsed", sdkAppId, r))))
+      createTime = anchor - elapsed
+      destroyTime = createTime + Math.max(duration, elapsed + 120)
+    } else if (kind === "open") {
       createTime = anchor - duration
       destroyTime = anchor
     } else {
@@ -296,13 +306,14 @@ export const roomsOf = (options: ResolvedOptions, appIndex: number, sdkAppId: nu
     ids.add(roomId)
     const relay = forcedMidnight || chance(rng, 0.1)
     const users = !forcedMidnight && chance(rng, options.largeRooms.share) ? options.largeRooms.users : options.usersPerRoom
-    const sessions = sessionsOf(rng, users, createTime, destroyTime, kind === "open", forcedMidnight ? 2 : 1, forcedMidnight, relay)
+    const endsLater = kind === "open" && options.progressive
+    const sessions = sessionsOf(rng, users, createTime, destroyTime, kind === "open", forcedMidnight ? 2 : 1, forcedMidnight, relay, endsLater)
     rooms.push({
       roomId,
       commId: `${sdkAppId}_${roomId}_${createTime}`,
       createTime,
       destroyTime,
-      isFinished: kind !== "open",
+      isFinished: kind !== "open" || endsLater,
       creatorUserId: sessions[0]!.userId,
       sessions
     })

@@ -57,6 +57,8 @@ export interface ServerConfig {
   readonly clockOffsetSeconds: number
   readonly faults: ReadonlyArray<Faults.FaultRule>
   readonly logLimit: number
+  /** Answers follow the clock: nothing after now, calls and sessions that end later open (see `StoreOptions`). */
+  readonly progressive: boolean
   /** Milliseconds a connection may take to send a request's headers (from connecting, or from the request's first byte). */
   readonly headersTimeoutMs: number
   /** Milliseconds a client may take to send a whole request, body included. */
@@ -124,7 +126,7 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
   let frozenAt: number | undefined = undefined
   const nowMillis = () => frozenAt ?? Date.now() + clockOffsetSeconds * 1000
   const store = StoreModule.makeStore(config.dataSet)
-  const storeOptions: StoreModule.StoreOptions = { total: config.total, maxEventsPerResponse: config.maxEventsPerResponse }
+  const storeOptions: StoreModule.StoreOptions = { total: config.total, maxEventsPerResponse: config.maxEventsPerResponse, progressive: config.progressive }
   const limiter = makeSlidingWindow(config.rps)
   let faultRules = config.faults
   let faults = Faults.make(faultRules)
@@ -234,26 +236,27 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
     ex.params = raw.value
     const nowSeconds = Math.floor(nowMillis() / 1000)
     const ctx: Params.CheckContext = { nowSeconds, retentionDays: config.retentionDays }
+    const horizon = StoreModule.horizonOf(storeOptions, nowSeconds)
     let result: Record<string, unknown> | ApiFailure
     switch (action) {
       case "DescribeRoomInfo": {
         const q = Params.roomInfo(raw, ctx)
-        result = q instanceof ApiFailure ? q : StoreModule.describeRoomInfo(store, storeOptions, q)
+        result = q instanceof ApiFailure ? q : StoreModule.describeRoomInfo(store, storeOptions, q, horizon)
         break
       }
       case "DescribeUserInfo": {
         const q = Params.userInfo(raw, ctx)
-        result = q instanceof ApiFailure ? q : StoreModule.describeUserInfo(store, storeOptions, q)
+        result = q instanceof ApiFailure ? q : StoreModule.describeUserInfo(store, storeOptions, q, horizon)
         break
       }
       case "DescribeCallDetailInfo": {
         const q = Params.callDetailInfo(raw, ctx)
-        result = q instanceof ApiFailure ? q : StoreModule.describeCallDetailInfo(store, storeOptions, q)
+        result = q instanceof ApiFailure ? q : StoreModule.describeCallDetailInfo(store, storeOptions, q, horizon)
         break
       }
       default: {
         const q = Params.userEvent(raw, ctx)
-        result = q instanceof ApiFailure ? q : StoreModule.describeUserEvent(store, storeOptions, q, nowSeconds)
+        result = q instanceof ApiFailure ? q : StoreModule.describeUserEvent(store, storeOptions, q, nowSeconds, horizon)
       }
     }
     return result instanceof ApiFailure ? sendError(ex, result) : sendSuccess(ex, result, truncate)
@@ -404,7 +407,14 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
 
   const requests = () => (logStart === 0 ? log.slice() : [...log.slice(logStart), ...log.slice(0, logStart)])
 
-  const clockView = () => ({ nowSeconds: Math.floor(nowMillis() / 1000), nowMillis: nowMillis(), offsetSeconds: clockOffsetSeconds, frozen: frozenAt !== undefined })
+  const clockView = () => ({
+    nowSeconds: Math.floor(nowMillis() / 1000),
+    nowMillis: nowMillis(),
+    offsetSeconds: clockOffsetSeconds,
+    frozen: frozenAt !== undefined,
+    // Whether moving the clock changes what the API answers.
+    progressive: config.progressive
+  })
 
   const setClockOffsetSeconds = (seconds: number) => {
     const delta = seconds - clockOffsetSeconds

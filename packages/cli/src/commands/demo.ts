@@ -1,0 +1,35 @@
+/**
+ * `trtc demo`: starts an emulator in-process and shows one call: its users, events and a summary.
+ *
+ * @since 0.1.0
+ */
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
+import { globalOptions, integer } from "../internal/globals.js"
+
+const config = {
+  format: globalOptions.format,
+  verbose: globalOptions.verbose,
+  seed: integer("seed").pipe(Options.withDescription("data set seed"), Options.withDefault(42))
+} as const
+
+/**
+ * The parsed flags of `trtc demo`, as @effect/cli infers them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Flags = Command.Command.ParseConfig<typeof config>
+
+/**
+ * The `demo` command. Its handler lives in `internal/emulatorCommands.ts`, loaded on demand (it
+ * starts an emulator).
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = Command.make("demo", config, (flags) =>
+  Effect.flatMap(Effect.promise(() => import("../internal/emulatorCommands.js")), (m) => m.demo(flags))).pipe(
+  Command.withDescription("Start an emulator in-process and show one call: its users, events and a summary.")
+)

@@ -1,0 +1,64 @@
+/**
+ * `trtc emulator`: runs the local TRTC API emulator until interrupted.
+ *
+ * @since 0.1.0
+ */
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
+import { integer } from "../internal/globals.js"
+
+const config = {
+  host: Options.text("host").pipe(Options.withDescription("address to bind"), Options.withDefault("127.0.0.1")),
+  port: integer("port").pipe(Options.withDescription("port (0 = any free port)"), Options.withDefault(0)),
+  seed: integer("seed").pipe(Options.withDescription("data set seed"), Options.optional),
+  credentials: Options.text("credentials").pipe(
+    Options.withDescription("accepted credential ID:KEY[:TOKEN] (default: the emulator's demo credential)"),
+    Options.repeated
+  ),
+  rps: integer("rps").pipe(Options.withDescription("requests per second per action, 0 = off"), Options.withDefault(20)),
+  retentionDays: Options.choiceWithValue("retention-days", [["7", 7], ["14", 14]] as const).pipe(
+    Options.withDescription("data retention in days (7 or 14)"),
+    Options.withDefault(14 as const)
+  ),
+  faults: Options.file("faults", { exists: "yes" }).pipe(Options.withDescription("fault rules JSON file"), Options.optional),
+  data: Options.file("data", { exists: "yes" }).pipe(Options.withDescription("data set JSON file"), Options.optional),
+  apps: integer("apps").pipe(Options.withDescription("applications in the generated data set (default 1)"), Options.optional),
+  roomsPerApp: integer("rooms-per-app").pipe(Options.withDescription("calls per application (default 24)"), Options.optional),
+  usersPerRoom: Options.text("users-per-room").pipe(
+    Options.withPseudoName("N|MIN-MAX"),
+    Options.withDescription("distinct users per call, N or MIN-MAX (default 2-6)"),
+    Options.optional
+  ),
+  eventsPerHour: Options.float("events-per-hour").pipe(
+    Options.withDescription("mean events per session hour (default 24)"),
+    Options.optional
+  ),
+  lazy: Options.boolean("lazy").pipe(
+    Options.withDescription("generate events on demand (a few MB for a million events; default above 200 calls)")
+  ),
+  maxEvents: integer("max-events").pipe(
+    Options.withDescription("above this many events DescribeUserEvent answers ResponseSizeLimitExceeded (default 10000)"),
+    Options.optional
+  )
+} as const
+
+/**
+ * The parsed flags of `trtc emulator`, as @effect/cli infers them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Flags = Command.Command.ParseConfig<typeof config>
+
+/**
+ * The `emulator` command. Its handler lives in `internal/emulatorCommands.ts`, loaded on demand so
+ * that the emulator's code costs nothing to the other commands' start-up.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = Command.make("emulator", config, (flags) =>
+  Effect.flatMap(Effect.promise(() => import("../internal/emulatorCommands.js")), (m) => m.emulator(flags))).pipe(
+  Command.withDescription("Run the local TRTC API emulator.")
+)

@@ -1,0 +1,45 @@
+/**
+ * `trtc rooms`: the calls (rooms with their CommId) of an application in a period.
+ *
+ * @since 0.1.0
+ */
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as Records from "../Records.js"
+import * as Api from "../internal/api.js"
+import { globalsOf, period, print, withApi } from "../internal/apiCommand.js"
+import * as Flags from "../internal/flags.js"
+import { globalOptions } from "../internal/globals.js"
+import { Terminal } from "../internal/io.js"
+import * as Progress from "../internal/progress.js"
+import * as Source from "../internal/source.js"
+
+/**
+ * The `rooms` command.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = Command.make("rooms", {
+  ...globalOptions,
+  sdkAppId: Flags.sdkAppId,
+  roomId: Options.optional(Flags.roomId),
+  start: Flags.start,
+  end: Flags.end,
+  since: Flags.since
+}, (flags) =>
+  Effect.gen(function*() {
+    const globals = yield* globalsOf(flags)
+    const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400)
+    const io = yield* Terminal
+    const windows = Math.ceil((span.endTime - span.startTime) / 86400)
+    const progress = windows > 2 ? Progress.make(io, "rooms", Api.requestCount, windows) : Progress.none
+    const rows = Source.rooms(flags.sdkAppId, span, Option.getOrUndefined(flags.roomId)).pipe(
+      Stream.tap(() => progress.calls(1)),
+      Stream.map((call) => Records.room(flags.sdkAppId, { ...call, userId: call.creatorUserId }))
+    )
+    yield* withApi(globals, Effect.ensuring(print(rows, globals, Records.roomColumns), progress.done))
+  })).pipe(Command.withDescription("Calls (rooms with their CommId) in a period (default the last 24 h)."))
