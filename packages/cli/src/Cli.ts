@@ -16,6 +16,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as CliError from "./CliError.js"
+import * as ArchiveCommand from "./commands/archive.js"
 import * as Demo from "./commands/demo.js"
 import * as Emulator from "./commands/emulator.js"
 import * as Events from "./commands/events.js"
@@ -44,6 +45,7 @@ const commands = [
   Rooms.command,
   Users.command,
   Export.command,
+  ArchiveCommand.command,
   Emulator.command,
   Demo.command
 ] as const
