@@ -181,6 +181,23 @@ export const archiveSuite = (backend: Backend) =>
         assert.strictEqual(third.events, 0)
       })))
 
+    it.live("three archivers for three apps write into one database at once, each app exact", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const apps = [appId, appId + 1, appId + 2]
+        const dataSet = smallDataSet(apps, 5)
+        const emulator = yield* Emulator.make(emulatorOptions(dataSet))
+        const db = backend.fresh()
+        const summaries = yield* Effect.all(apps.map((sdkAppId) => runSync(db, emulator, { sdkAppId })), { concurrency: "unbounded" })
+        for (const [i, sdkAppId] of apps.entries()) {
+          const archived = yield* withDb(db, (a) => archivedEvents(a.sql, sdkAppId))
+          const expected = expectedEvents(dataSet, sdkAppId, dataSet.anchor - 14 * 86_400, summaries[i]!.checkpoint)
+          assert.isAbove(expected.length, 0)
+          assert.deepStrictEqual(archived, expected, `app ${sdkAppId}`)
+        }
+        const status = yield* withDb(db, (a) => a.status)
+        assert.deepStrictEqual(status.map((s) => s.sdkAppId), apps)
+      })))
+
     it.live("status: per app checkpoint, counts, open calls", () =>
       Effect.scoped(Effect.gen(function*() {
         const dataSet = smallDataSet()
