@@ -33,9 +33,7 @@ const archivedKeys = (db: string) =>
           type: Number(r.type),
           paramOne: Number(r.param_one),
           paramTwo: Number(r.param_two)
-        })
-      ).sort()
-    ),
+        })).sort()),
     Effect.provide(Archive.layerSqlite({ filename: db })),
     Effect.orDie
   )
@@ -210,4 +208,3 @@ layer(emulatorFor(dataSet))("trtc archive", (it) => {
       }))
   })
 })
-

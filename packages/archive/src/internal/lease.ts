@@ -76,8 +76,7 @@ export const acquire = (
         return yield* Effect.flatMap(query(db, "reading the app's lease", readRow), (row) => Effect.fail(lockedBy(sdkAppId, row)))
       }
       yield* Effect.addFinalizer(() =>
-        Effect.ignore(conn.executeRaw("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [advisoryKey(sdkAppId)]))
-      )
+        Effect.ignore(conn.executeRaw("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [advisoryKey(sdkAppId)])))
       yield* query(db, "recording the app's lease", write)
     } else {
       yield* transaction(
