@@ -198,6 +198,44 @@ export const archiveSuite = (backend: Backend) =>
         assert.deepStrictEqual(status.map((s) => s.sdkAppId), apps)
       })))
 
+    it.live("the README's queries: failed entries per day, most reconnects, calls per hour", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const dataSet = smallDataSet()
+        const emulator = yield* Emulator.make(emulatorOptions(dataSet))
+        const db = backend.fresh()
+        const summary = yield* runSync(db, emulator)
+        const expected = expectedEvents(dataSet, appId, 0, summary.checkpoint)
+        const pg = backend.name === "pg"
+        const day = pg ? "to_char(to_timestamp(time_ms / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')" : "date(time_ms / 1000, 'unixepoch')"
+        const hour = pg ? "to_char(to_timestamp(create_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:00')" : "strftime('%Y-%m-%d %H:00', create_time, 'unixepoch')"
+        const failed = yield* withDb(db, (a) =>
+          a.sql.unsafe<{ day: string; failed_entries: unknown }>(`SELECT ${day} AS day, count(*) AS failed_entries, count(DISTINCT user_id) AS users
+            FROM trtc_events WHERE sdk_app_id = ${appId} AND event_id = 5003 AND param_one = 0 GROUP BY day ORDER BY day`))
+        const failedByDay = new Map<string, number>()
+        for (const e of expected) {
+          if (e.event_id === 5003 && e.param_one === 0) {
+            const d = new Date(e.time_ms).toISOString().slice(0, 10)
+            failedByDay.set(d, (failedByDay.get(d) ?? 0) + 1)
+          }
+        }
+        assert.deepStrictEqual(failed.map((r) => [r.day, Number(r.failed_entries)]), [...failedByDay].sort())
+        const reconnects = yield* withDb(db, (a) =>
+          a.sql.unsafe<{ user_id: string; reconnects: unknown }>(`SELECT user_id, count(*) - count(DISTINCT comm_id) AS reconnects, count(DISTINCT comm_id) AS calls
+            FROM trtc_sessions WHERE sdk_app_id = ${appId} GROUP BY user_id HAVING count(*) > count(DISTINCT comm_id)
+            ORDER BY reconnects DESC, user_id LIMIT 20`))
+        // Room 0 of a generated app has a user who leaves and rejoins.
+        assert.isAbove(reconnects.length, 0)
+        const calls = yield* withDb(db, (a) =>
+          a.sql.unsafe<{ hour: string; calls: unknown }>(`SELECT ${hour} AS hour, count(*) AS calls FROM trtc_rooms
+            WHERE sdk_app_id = ${appId} GROUP BY hour ORDER BY hour`))
+        const byHour = new Map<string, number>()
+        for (const r of dataSet.apps[0]!.rooms) {
+          const h = new Date(r.createTime * 1000).toISOString().slice(0, 13).replace("T", " ") + ":00"
+          byHour.set(h, (byHour.get(h) ?? 0) + 1)
+        }
+        assert.deepStrictEqual(calls.map((r) => [r.hour, Number(r.calls)]), [...byHour].sort())
+      })))
+
     it.live("status: per app checkpoint, counts, open calls", () =>
       Effect.scoped(Effect.gen(function*() {
         const dataSet = smallDataSet()
