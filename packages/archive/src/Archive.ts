@@ -3,9 +3,10 @@
  * an app's calls, sessions and events into SQLite (an embedded file, through libsql) or
  * PostgreSQL, on `@effect/sql`.
  *
- * - Each run walks forward from the app's checkpoint in windows; a window's rooms, sessions
- *   and events are written in one transaction together with the checkpoint's advance, so a run
- *   stopped at any moment (SIGKILL included) resumes where the last committed window ended.
+ * - Each run walks forward from the app's checkpoint in windows; each new call of a window
+ *   (room, sessions, every event) is written in one transaction, and the checkpoint's advance
+ *   past the window in one more once all its calls are in, so a run stopped at any moment
+ *   (SIGKILL included) resumes with the window it was in, skipping the calls already written.
  * - Calls still open (or finished within the settle margin) are revisited by later runs until
  *   they are settled, fetching each user's events from the last archived time on; the events'
  *   unique natural key with `ON CONFLICT DO NOTHING` keeps a re-fetched event from counting twice.
@@ -50,13 +51,14 @@ export const schemaVersion: number = Schema.schemaVersion
 export const defaultSettleSeconds = 300
 
 /**
- * The default window of one transaction, in seconds (6 h): a stop loses at most one window's work
- * and memory holds one window's new calls.
+ * The default window, in seconds (24 h, the span of one room-list request): each of its new
+ * calls is written in its own transaction as it arrives, the checkpoint moves past the window
+ * when all of them are in.
  *
  * @since 0.1.0
  * @category constants
  */
-export const defaultWindowSeconds = 21_600
+export const defaultWindowSeconds = 86_400
 
 /**
  * Settings of one {@link Service.sync} run.

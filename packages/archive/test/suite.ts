@@ -3,7 +3,6 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Fiber from "effect/Fiber"
 import * as Deferred from "effect/Deferred"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
@@ -34,6 +33,24 @@ export const runSync = (db: string, emulator: Emulator.Instance, options: Partia
     Effect.provide(Layer.merge(Archive.layer(db), trtcLayer(emulator.url))),
     Effect.withClock(shiftedClock(offsetMillis + shift * 1000)),
     logs === undefined ? (e) => e : Effect.provide(Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => void logs.push(String(message)))))
+  )
+
+/**
+ * Runs on one archive: in one process SQLite is shared through one layer (libsql is
+ * synchronous: two clients of one file in one process would block each other's event loop);
+ * PostgreSQL gets a pool per archiver, as separate processes would.
+ */
+const sharedOrNot = (backend: Backend, db: string) =>
+  <A, E, R>(runs: ReadonlyArray<Effect.Effect<A, E, R | Archive.Archive>>) =>
+    backend.name === "sqlite"
+      ? Effect.provide(Effect.all(runs, { concurrency: "unbounded" }), Archive.layer(db))
+      : Effect.all(runs.map((run) => Effect.provide(run, Archive.layer(db))), { concurrency: "unbounded" })
+
+/** One archiver run on an archive in context. */
+const syncIn = (emulator: Emulator.Instance, options: Partial<Archive.SyncOptions> = {}) =>
+  Archive.sync({ sdkAppId: appId, ...options }).pipe(
+    Effect.provide(trtcLayer(emulator.url)),
+    Effect.withClock(shiftedClock(offsetMillis))
   )
 
 /** Queries against an archive. */
@@ -167,11 +184,12 @@ export const archiveSuite = (backend: Backend) =>
         const emulator = yield* Emulator.make(emulatorOptions(dataSet))
         const db = backend.fresh()
         const started = yield* Deferred.make<void>()
-        const first = yield* Effect.fork(runSync(db, emulator, { onProgress: () => Deferred.succeed(started, undefined), windowSeconds: 3600 }))
-        yield* Deferred.await(started)
-        const second = yield* Effect.either(runSync(db, emulator))
-        const done = yield* Fiber.join(first)
-        assert.isTrue(Either.isLeft(second))
+        const [first, second] = yield* sharedOrNot(backend, db)([
+          Effect.either(syncIn(emulator, { onProgress: () => Deferred.succeed(started, undefined), windowSeconds: 3600 })),
+          Effect.zipRight(Deferred.await(started), Effect.either(syncIn(emulator)))
+        ])
+        const done = Either.getOrThrow(first!)
+        assert.isTrue(Either.isLeft(second!))
         const error = (second as Either.Left<Archive.SyncError, Archive.SyncSummary>).left
         assert.strictEqual(error._tag, "ArchiveLockedError")
         assert.match(error.message, new RegExp(`another archiver \\(pid ${process.pid} on .+\\) holds app ${appId} since \\d{4}-`))
@@ -187,7 +205,7 @@ export const archiveSuite = (backend: Backend) =>
         const dataSet = smallDataSet(apps, 5)
         const emulator = yield* Emulator.make(emulatorOptions(dataSet))
         const db = backend.fresh()
-        const summaries = yield* Effect.all(apps.map((sdkAppId) => runSync(db, emulator, { sdkAppId })), { concurrency: "unbounded" })
+        const summaries = yield* sharedOrNot(backend, db)(apps.map((sdkAppId) => syncIn(emulator, { sdkAppId })))
         for (const [i, sdkAppId] of apps.entries()) {
           const archived = yield* withDb(db, (a) => archivedEvents(a.sql, sdkAppId))
           const expected = expectedEvents(dataSet, sdkAppId, dataSet.anchor - 14 * 86_400, summaries[i]!.checkpoint)

@@ -14,6 +14,8 @@ export interface Database {
   readonly target: string
   /** Secrets to scrub from driver messages (the URL's password). */
   readonly secrets: ReadonlyArray<string>
+  /** SQLite: one transaction at a time on the client's connection. */
+  readonly writer: Effect.Semaphore
 }
 
 /** Another connection holds SQLite's write lock: worth waiting for, not an error. */
@@ -35,16 +37,35 @@ export const query = <A, E, R>(db: Database, operation: string, effect: Effect.E
     (error) => Effect.fail(new ArchiveError.ArchiveDatabaseError({ target: db.target, operation, reason: reasonOf(error, db.secrets) }))
   ) as Effect.Effect<A, Exclude<E, SqlError.SqlError> | ArchiveError.ArchiveDatabaseError, R>
 
-/** `effect` in one transaction (retried whole while SQLite is busy), failures typed. */
+/**
+ * SQLite: make BEGIN wait a while for another process's write instead of failing at once; the
+ * transactions below then retry a refused BEGIN on their own schedule.
+ */
+export const waitForWriters = (db: Database) =>
+  db.dialect === "sqlite" ? Effect.ignore(db.sql.unsafe("PRAGMA busy_timeout = 5000")) : Effect.void
+
+/**
+ * `effect` in one transaction, failures typed. PostgreSQL: `withTransaction`. SQLite: BEGIN
+ * IMMEDIATE / COMMIT on the client's one connection, one transaction at a time per client,
+ * retrying BEGIN while another process writes. Not `withTransaction` there: a BEGIN refused as
+ * busy inside @effect/sql-libsql's `withTransaction` never gives back the client's connection
+ * permit, and every later statement of the client would wait forever.
+ */
 export const transaction = <A, E, R>(db: Database, operation: string, effect: Effect.Effect<A, E | SqlError.SqlError, R>) =>
   query(
     db,
     operation,
-    db.sql.withTransaction(effect).pipe(
-      Effect.retry({
-        schedule: busyRetry,
-        while: (e) => typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "SqlError" && isBusy(e as SqlError.SqlError, db)
-      })
+    db.dialect === "pg" ? db.sql.withTransaction(effect) : db.writer.withPermits(1)(
+      Effect.uninterruptibleMask((restore) =>
+        Effect.zipRight(
+          db.sql.unsafe("BEGIN IMMEDIATE").pipe(Effect.retry({ schedule: busyRetry, while: (e) => isBusy(e, db) })),
+          restore(effect).pipe(
+            Effect.matchCauseEffect({
+              onSuccess: (a) => Effect.as(Effect.tapError(db.sql.unsafe("COMMIT"), () => Effect.ignore(db.sql.unsafe("ROLLBACK"))), a),
+              onFailure: (cause) => Effect.zipRight(Effect.ignore(db.sql.unsafe("ROLLBACK")), Effect.failCause(cause))
+            })
+          )
+        ))
     )
   )
 

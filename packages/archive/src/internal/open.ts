@@ -13,7 +13,7 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import * as ArchiveError from "../ArchiveError.js"
-import { type Database, isBusy } from "./database.js"
+import { type Database, isBusy, waitForWriters } from "./database.js"
 import * as Schema from "./schema.js"
 import { maskUrl, passwordsOf, reasonOf } from "./target.js"
 
@@ -35,7 +35,7 @@ const migrate = (db: Database): Effect.Effect<void, OpenError, SqlClient.SqlClie
           yield* Effect.ensuring(run, Effect.ignore(conn.executeRaw("SELECT pg_advisory_unlock(hashtextextended('effect-trtc/archive/migrate', 0))", [])))
         }))
       } else {
-        yield* run.pipe(Effect.retry({ times: 50, while: (e) => e._tag === "SqlError" && isBusy(e, db) }))
+        yield* Effect.zipRight(waitForWriters(db), run).pipe(Effect.retry({ times: 50, while: (e) => e._tag === "SqlError" && isBusy(e, db) }))
       }
     }
     const after = yield* Schema.recordedVersion
@@ -62,12 +62,14 @@ const finish = (
     OpenDatabase,
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
-      const db: Database = { sql, dialect, target, secrets }
+      const db: Database = { sql, dialect, target, secrets, writer: yield* Effect.makeSemaphore(1) }
       if (dialect === "sqlite") {
         // Readers (status) never wait for the writer; the setting is kept in the file.
         yield* Effect.ignore(sql.unsafe("PRAGMA journal_mode = WAL"))
       }
       yield* migrate(db)
+      // The migrator's transaction left libsql on a fresh connection: set it there too.
+      yield* waitForWriters(db)
       return db
     })
   ).pipe(Layer.provide(client))

@@ -70,7 +70,7 @@ export const sync = (db: Database, options: SyncOptions) =>
     yield* positiveInt("since", options.since, 0)
     yield* positiveInt("concurrency", options.concurrency, 1)
     const settle = options.settleSeconds ?? 300
-    const windowSeconds = options.windowSeconds ?? 21_600
+    const windowSeconds = options.windowSeconds ?? 86_400
     const retentionDays = options.retentionDays ?? 14
     const concurrency = options.concurrency ?? 4
     const trtc = yield* Trtc.Trtc
@@ -196,7 +196,8 @@ export const sync = (db: Database, options: SyncOptions) =>
     let firstSince: number
     if (stored[0] === undefined) {
       const since = options.since ?? oldest
-      if (since < oldest) {
+      // `--since 14d` lands a moment before the edge: only a start well past it asked for data that is gone.
+      if (since < oldest - Windows.retentionToleranceSeconds) {
         yield* Effect.logWarning(`app ${app}: --since ${new Date(since * 1000).toISOString()} is older than the ${retentionDays}-day retention; starting at ${new Date(oldest * 1000).toISOString()}`)
       }
       start = Math.max(since, oldest)
@@ -251,34 +252,50 @@ export const sync = (db: Database, options: SyncOptions) =>
       yield* report
     }
 
-    // Windows forward from the checkpoint, never past the settle margin.
+    // Windows forward from the checkpoint, never past the settle margin. Each new call of a
+    // window is written whole (room, sessions, every event) in its own transaction as soon as it
+    // is fetched, so memory holds the calls in flight, not a window; the checkpoint moves past the
+    // window in a last transaction once all its calls are in. A rerun after a stop lists the
+    // window again and skips the calls already written. The next windows are listed while one
+    // is fetched; a call alive in several windows is claimed by the first listing.
     let checkpoint = start
-    for (let s = start; s <= horizon; s += windowSeconds) {
-      const e = Math.min(s + windowSeconds - 1, horizon)
-      const listed = (yield* collect(TrtcStream.rooms(app, { start: s, end: e }, undefined, streamOptions))).filter((r) => !done.has(r.commId))
-      const known = listed.length === 0 ? [] : yield* query(db, "reading known calls", sql<{ comm_id: string }>`
-        SELECT comm_id FROM trtc_rooms WHERE sdk_app_id = ${app} AND comm_id IN ${sql.in(listed.map((r) => r.commId))}`)
-      const knownIds = new Set(known.map((r) => r.comm_id))
-      const fresh = listed.filter((r) => !knownIds.has(r.commId))
-      const fetched = yield* Effect.forEach(fresh, (room) => fetchCall(room, new Map()), { concurrency: 2 })
-      const added = yield* transaction(
-        db,
-        `writing window ${s}..${e}`,
+    const windows: Array<{ readonly s: number; readonly e: number }> = []
+    for (let s = start; s <= horizon; s += windowSeconds) windows.push({ s, e: Math.min(s + windowSeconds - 1, horizon) })
+    type Item =
+      | { readonly _tag: "call"; readonly fetched: Fetched }
+      | { readonly _tag: "end"; readonly s: number; readonly e: number }
+    const listWindow = ({ e, s }: { readonly s: number; readonly e: number }) =>
+      Effect.gen(function*() {
+        const listed = (yield* collect(TrtcStream.rooms(app, { start: s, end: e }, undefined, streamOptions))).filter((r) => !done.has(r.commId))
+        for (const r of listed) done.add(r.commId)
+        const known = listed.length === 0 ? [] : yield* query(db, "reading known calls", sql<{ comm_id: string }>`
+          SELECT comm_id FROM trtc_rooms WHERE sdk_app_id = ${app} AND comm_id IN ${sql.in(listed.map((r) => r.commId))}`)
+        const knownIds = new Set(known.map((r) => r.comm_id))
+        return { s, e, fresh: listed.filter((r) => !knownIds.has(r.commId)) }
+      })
+    yield* Stream.fromIterable(windows).pipe(
+      Stream.mapEffect(listWindow, { concurrency: 2 }),
+      Stream.flatMap(({ e, fresh, s }) =>
+        Stream.fromIterable(fresh).pipe(
+          Stream.mapEffect((room) => fetchCall(room, new Map()), { concurrency }),
+          Stream.map((fetched): Item => ({ _tag: "call", fetched })),
+          Stream.concat(Stream.succeed<Item>({ _tag: "end", s, e }))
+        )),
+      Stream.runForEach((item) =>
         Effect.gen(function*() {
-          yield* lease.renew
-          const added = yield* write(fetched)
-          yield* setCheckpoint(e + 1, firstSince)
-          return added
-        })
-      )
-      for (const r of listed) done.add(r.commId)
-      checkpoint = e + 1
-      counts.windows++
-      counts.calls += fresh.length
-      counts.sessions += added.sessions
-      counts.events += added.events
-      yield* report
-    }
+          if (item._tag === "call") {
+            const added = yield* transaction(db, `writing call ${item.fetched.room.commId}`, Effect.zipRight(lease.renew, write([item.fetched])))
+            counts.calls++
+            counts.sessions += added.sessions
+            counts.events += added.events
+          } else {
+            yield* transaction(db, `advancing the checkpoint past ${item.s}..${item.e}`, Effect.zipRight(lease.renew, setCheckpoint(item.e + 1, firstSince)))
+            checkpoint = item.e + 1
+            counts.windows++
+          }
+          yield* report
+        }))
+    )
 
     const openCalls = yield* query(db, "counting open calls", sql<{ n: unknown }>`SELECT count(*) AS n FROM trtc_rooms WHERE sdk_app_id = ${app} AND settled = 0`)
     const final = yield* report
