@@ -95,7 +95,8 @@ layer(emulatorFor(dataSet))("trtc archive", (it) => {
         const db = join(tempDir(), "killed.db")
         // Slow (4 requests/s per action, one call at a time) so the kills land inside the run.
         const slow = ["--rps", "4", "--concurrency", "1"]
-        const delays = Array.from({ length: 3 }, () => 400 + Math.floor(Math.random() * 3000))
+        const delays = Array.from({ length: 3 }, () => 300 + Math.floor(Math.random() * 2000))
+        let kills = 0
         for (const delay of delays) {
           let pid = 0
           const child = yield* Effect.fork(archive(db, slow, { onSpawn: (p) => void (pid = p) }))
@@ -109,10 +110,12 @@ layer(emulatorFor(dataSet))("trtc archive", (it) => {
           }
           const killed = yield* Fiber.join(child)
           assert.include([null, 0], killed.code, `killed after ${delay} ms: ${killed.stderr}`)
+          if (killed.signal === "SIGKILL") kills++
           // What is there is never more than once, whatever the kill interrupted.
           const partial = yield* archivedKeys(db)
           assert.strictEqual(new Set(partial).size, partial.length, `duplicates after a kill at ${delay} ms`)
         }
+        assert.isAtLeast(kills, 1, `no run was killed (delays ${delays.join(", ")} ms)`)
         const rerun = yield* archive(db)
         assert.strictEqual(rerun.code, 0, rerun.stderr)
         assert.deepStrictEqual(yield* archivedKeys(db), expected, `kills at ${delays.join(", ")} ms`)
