@@ -53,7 +53,8 @@ interface Fetched {
   readonly events: ReadonlyArray<TrtcStream.Event>
 }
 
-const eventChunk = 400
+// Rows per INSERT: 12 parameters each, within SQLite's 32,766 and PostgreSQL's 65,535.
+const eventChunk = 2000
 
 const positiveInt = (field: string, value: number | undefined, min: number) =>
   value === undefined || (Number.isInteger(value) && value >= min)
@@ -140,27 +141,29 @@ export const sync = (db: Database, options: SyncOptions) =>
             finished = excluded.finished, settled = excluded.settled, last_archived_ms = excluded.last_archived_ms`
           const byKey = new Map<string, (typeof rows)[number]>()
           for (const s of rows) byKey.set(`${s.userId}\u0000${s.joinTs}`, s)
-          for (const s of byKey.values()) {
-            const added = yield* sql`INSERT INTO trtc_sessions ${
-              sql.insert({
-                sdk_app_id: app,
-                comm_id: room.commId,
-                room_id: room.roomId,
-                user_id: s.userId,
-                join_ts: s.joinTs,
-                leave_ts: s.leaveTs,
-                finished: s.finished ? 1 : 0,
-                device_type: s.deviceType,
-                sdk_version: s.sdkVersion,
-                client_ip: s.clientIp
-              })
-            } ON CONFLICT DO NOTHING RETURNING user_id`
-            if (added.length > 0) sessions++
-            else {
-              // Seen before while the user was still in the call: its end may have moved on.
-              yield* sql`UPDATE trtc_sessions SET leave_ts = ${s.leaveTs}, finished = ${s.finished ? 1 : 0}
-                WHERE sdk_app_id = ${app} AND comm_id = ${room.commId} AND user_id = ${s.userId} AND join_ts = ${s.joinTs}`
-            }
+          const unique = [...byKey.values()]
+          // One statement for the call's sessions; those that were there already (seen while
+          // the user was still in the call) get their end updated, one by one: only revisits have any.
+          const inserted = unique.length === 0 ? [] : yield* sql<{ user_id: string; join_ts: unknown }>`INSERT INTO trtc_sessions ${
+            sql.insert(unique.map((s) => ({
+              sdk_app_id: app,
+              comm_id: room.commId,
+              room_id: room.roomId,
+              user_id: s.userId,
+              join_ts: s.joinTs,
+              leave_ts: s.leaveTs,
+              finished: s.finished ? 1 : 0,
+              device_type: s.deviceType,
+              sdk_version: s.sdkVersion,
+              client_ip: s.clientIp
+            })))
+          } ON CONFLICT DO NOTHING RETURNING user_id, join_ts`
+          sessions += inserted.length
+          const fresh = new Set(inserted.map((r) => `${r.user_id}\u0000${int(r.join_ts)}`))
+          for (const s of unique) {
+            if (fresh.has(`${s.userId}\u0000${s.joinTs}`)) continue
+            yield* sql`UPDATE trtc_sessions SET leave_ts = ${s.leaveTs}, finished = ${s.finished ? 1 : 0}
+              WHERE sdk_app_id = ${app} AND comm_id = ${room.commId} AND user_id = ${s.userId} AND join_ts = ${s.joinTs}`
           }
           for (let i = 0; i < list.length; i += eventChunk) {
             const chunk = list.slice(i, i + eventChunk).map((e) => ({
