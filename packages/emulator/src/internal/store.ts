@@ -1,5 +1,5 @@
 /**
- * The data set indexed for the four actions, and the answers computed from it. Responses are
+ * The data set indexed for the five actions, and the answers computed from it. Responses are
  * built as plain wire objects (PascalCase), ready for `JSON.stringify`.
  *
  * @internal
@@ -7,7 +7,7 @@
 import * as DataSet from "../DataSet.js"
 import { apiFailure, type ApiFailure } from "./apiError.js"
 import { indexOf } from "./dataSetIndex.js"
-import type { RoomInfoQuery, UserEventQuery, UserInfoQuery } from "./params.js"
+import type { RoomInfoQuery, UnusualEventQuery, UserEventQuery, UserInfoQuery } from "./params.js"
 
 /** What `Total` counts: the entries on this page, or every match. */
 export type TotalMode = "page" | "grand"
@@ -205,6 +205,33 @@ export const describeUserEvent = (
     Data: DataSet.eventLists(events).map((group) => ({
       Content: group.content.map((e) => ({ Type: e.type, Time: e.timeMs, EventId: e.eventId, ParamOne: e.paramOne, ParamTwo: e.paramTwo })),
       PeerId: group.peerId
+    }))
+  }
+}
+
+/**
+ * At most this many abnormal experiences in one `DescribeUnusualEvent` answer ("up to 20", the
+ * API doc; `Total` in [0, 20] in the SDK's model). The emulator's own copy of the limit.
+ */
+export const maxAbnormalPerResponse = 20
+
+/**
+ * `DescribeUnusualEvent`: the app's (or one room's) abnormal experiences in the period, at most
+ * 20. The service picks "random" ones; the emulator answers the earliest (then by CommId and
+ * user), so answers are reproducible. `Total` is the number returned.
+ */
+export const describeUnusualEvent = (store: Store, q: UnusualEventQuery, horizon: number): Record<string, unknown> | ApiFailure => {
+  if (!store.apps.has(q.sdkAppId)) return apiFailure("InvalidParameter.SdkAppId", `\`SdkAppId\` is incorrect: application ${q.sdkAppId} does not exist.`)
+  const found = DataSet.abnormalInWindow(store.dataSet, q.sdkAppId, q.startTime, q.endTime, { roomId: q.roomId, asOf: horizon })
+    .slice(0, maxAbnormalPerResponse)
+  return {
+    Total: found.length,
+    AbnormalExperienceList: found.map(({ abnormal, room, session }) => ({
+      UserId: session.userId,
+      ExperienceId: abnormal.experienceId,
+      RoomId: room.roomId,
+      AbnormalEventList: abnormal.events.map((e) => ({ AbnormalEventId: e.abnormalEventId, PeerId: e.peerId })),
+      EventTime: abnormal.eventTime
     }))
   }
 }
