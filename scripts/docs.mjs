@@ -1,4 +1,4 @@
-// `pnpm docs`: the API reference of the libraries (signer, core, emulator) with @effect/docgen,
+// `pnpm docs`: the API reference of the libraries (signer, core, emulator, archive, diagnosis, redis) with @effect/docgen,
 // written as markdown to packages/<name>/docs/ (gitignored). Every ```ts block of an `@example`
 // tag is typechecked with tsc and then run with tsx; a broken example fails the whole command.
 //
@@ -16,7 +16,7 @@ import process from "node:process"
 import { fileURLToPath } from "node:url"
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
-const libraries = ["signer", "core", "emulator"]
+const libraries = ["signer", "core", "emulator", "archive", "diagnosis", "redis"]
 
 const env = {
   ...process.env,

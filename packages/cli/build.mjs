@@ -30,6 +30,9 @@ try {
     bundle: true,
     // Workspace packages are bundled from their TypeScript sources (no build of them needed).
     conditions: ["@effect-trtc/source"],
+    // libsql (the archive's SQLite) loads a native binary that cannot be bundled: it stays a
+    // real dependency of this package, resolved from node_modules at run time.
+    external: ["@libsql/client", "libsql"],
     platform: "node",
     format: "esm",
     target: "node20",

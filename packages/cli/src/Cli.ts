@@ -16,6 +16,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as CliError from "./CliError.js"
+import * as ArchiveCommand from "./commands/archive.js"
 import * as Demo from "./commands/demo.js"
 import * as Diagnose from "./commands/diagnose.js"
 import * as Emulator from "./commands/emulator.js"
@@ -48,6 +49,7 @@ const commands = [
   Export.command,
   Diagnose.command,
   Timeline.command,
+  ArchiveCommand.command,
   Emulator.command,
   Demo.command
 ] as const
