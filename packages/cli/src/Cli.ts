@@ -12,6 +12,7 @@ import type * as Usage from "@effect/cli/Usage"
 import * as ValidationError from "@effect/cli/ValidationError"
 import type * as CliApp from "@effect/cli/CliApp"
 import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -24,6 +25,7 @@ import * as Rooms from "./commands/rooms.js"
 import * as Users from "./commands/users.js"
 import { globalOptions } from "./internal/globals.js"
 import { Terminal } from "./internal/io.js"
+import * as Secrets from "./internal/secrets.js"
 import { version as currentVersion } from "./internal/version.js"
 
 /**
@@ -121,8 +123,11 @@ const stripAnsi = (text: string) => text.replace(ansi, "")
 const esc = String.fromCharCode(27)
 const integerHelp = new RegExp(`(--[\\w-]+(?:${esc}\\[[0-9;]*m)*[ \\t]+integer(?:${esc}\\[[0-9;]*m)*[ \\t]*\\r?\\n(?:\\s|${esc}\\[[0-9;]*m)*)A user-defined piece of text\\.`, "g")
 const genericHelp = new RegExp(`(?:${esc}\\[[0-9;]*m)*A user-defined piece of text\\.(?:${esc}\\[[0-9;]*m)*[ \\t]*\\r?\\n(?:[ \\t]*\\r?\\n)?[ \\t]*`, "g")
+// A flag with an environment fallback gets "This option can be set from environment variables.":
+// our descriptions name the variable, which says more.
+const envHelp = new RegExp(`(?:${esc}\\[[0-9;]*m)*This option can be set from environment variables\\.(?:${esc}\\[[0-9;]*m)*[ \\t]*\\r?\\n(?:[ \\t]*\\r?\\n)?[ \\t]*`, "g")
 const fixHelp = (text: string): string =>
-  text.replace(integerHelp, "$1An integer (whole number).").replace(genericHelp, "")
+  text.replace(integerHelp, "$1An integer (whole number).").replace(genericHelp, "").replace(envHelp, "")
 
 const renderValidation = (error: ValidationError.ValidationError, args: ReadonlyArray<string>): string => {
   let text = "error" in error ? stripAnsi(HelpDoc.toAnsiText(error.error)) : "invalid command line"
@@ -148,12 +153,14 @@ export const run = (
   secrets: () => ReadonlyArray<string> = () => []
 ): Effect.Effect<number, never, Terminal | CliApp.CliApp.Environment> =>
   Effect.gen(function*() {
+    yield* Secrets.rememberConfigured
     const terminal = yield* Terminal
     const cli = Command.run(command, { name: "trtc", version })
     const console = yield* Effect.console
     // @effect/cli colours its help whatever the output is: plain text unless stdout is a
     // terminal and NO_COLOR is unset (https://no-color.org).
-    const plain = !terminal.stdoutIsTTY || (terminal.env.NO_COLOR ?? "") !== ""
+    const noColor = yield* Effect.orElseSucceed(Config.string("NO_COLOR").pipe(Config.withDefault("")), () => "")
+    const plain = !terminal.stdoutIsTTY || noColor !== ""
     const silentErrors = Console.withConsole({
       ...console,
       error: () => Effect.void,

@@ -2,12 +2,17 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
+import * as CliConfig from "@effect/cli/CliConfig"
 import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as HashMap from "effect/HashMap"
 import { command, hoistGlobalFlags } from "../src/Cli.js"
 import { summary } from "../src/internal/emulatorCommands.js"
 import * as ExportFile from "../src/internal/exportFile.js"
-import { checkEndpoint, resolveGlobals } from "../src/internal/globals.js"
+import { checkEndpoint, globalOptions, resolveGlobals } from "../src/internal/globals.js"
 import type { Io } from "../src/internal/io.js"
 import * as Progress from "../src/internal/progress.js"
 import * as Records from "../src/Records.js"
@@ -23,22 +28,27 @@ describe("endpoint checks", () => {
     assert.isTrue(Either.isLeft(checkEndpoint("http://")))
   })
 
-  it.effect("resolves flags over the environment", () =>
+  // The global flags as @effect/cli parses them, with `env` as the ConfigProvider they fall back to.
+  const parseGlobals = (args: ReadonlyArray<string>, env: Record<string, string>) =>
+    Options.processCommandLine(Options.all(globalOptions), args, CliConfig.defaultConfig).pipe(
+      Effect.flatMap(([error, , flags]) => Option.isSome(error) ? Effect.die(error.value) : resolveGlobals(flags, false)),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
+      Effect.provide(NodeContext.layer)
+    )
+
+  it.effect("resolves flags over the ConfigProvider, blank settings counting as unset", () =>
     Effect.gen(function*() {
-      const globals = yield* resolveGlobals({
-        endpoint: Option.none(),
-        region: Option.none(),
-        profile: Option.none(),
-        format: Option.none(),
-        rps: 20,
-        concurrency: 4,
-        timeout: Option.some("5s"),
-        verbose: false
-      }, { TRTC_ENDPOINT: "http://127.0.0.1:9", TENCENTCLOUD_REGION: "ap-singapore" }, false)
+      const env = { TRTC_ENDPOINT: "http://127.0.0.1:9", TENCENTCLOUD_REGION: "ap-singapore", TENCENTCLOUD_PROFILE: "ops" }
+      const globals = yield* parseGlobals(["--timeout", "5s"], env)
       assert.strictEqual(globals.endpoint, "http://127.0.0.1:9")
       assert.strictEqual(globals.region, "ap-singapore")
+      assert.strictEqual(globals.profile, "ops")
       assert.strictEqual(globals.format, "ndjson")
       assert.strictEqual(globals.timeoutMillis, 5000)
+      const flagged = yield* parseGlobals(["--endpoint", "http://127.0.0.1:8", "--region", "ap-beijing", "--profile", "dev"], env)
+      assert.deepStrictEqual([flagged.endpoint, flagged.region, flagged.profile], ["http://127.0.0.1:8", "ap-beijing", "dev"])
+      const blank = yield* parseGlobals([], { TRTC_ENDPOINT: " ", TENCENTCLOUD_REGION: "", TENCENTCLOUD_PROFILE: "" })
+      assert.deepStrictEqual([blank.endpoint, blank.region, blank.profile], [undefined, "ap-guangzhou", undefined])
     }))
 })
 
@@ -116,21 +126,22 @@ describe("progress", () => {
     stderrSync: (text) => void out.push(text),
     stdoutIsTTY: false,
     stderrIsTTY: tty,
-    columns: 80,
-    env: {},
-    now: () => 0
+    columns: 80
   })
 
-  it.effect("draws on a terminal only", () =>
+  it.effect("draws on a terminal only, timed by the Clock", () =>
     Effect.gen(function*() {
       const drawn: Array<string> = []
-      const p = Progress.make(io(true, drawn), "export", () => 7, 3)
+      const p = yield* Progress.make(io(true, drawn), "export", () => 7, 3)
       yield* p.calls(2)
+      // The TestClock, not the wall clock: 10 events in 2 s are 5 events/s at any speed of the machine.
+      yield* TestClock.adjust("2 seconds")
+      yield* p.position(0.5)
       yield* p.events(10)
       yield* p.done
-      assert.match(drawn.join(""), /export: 3 windows, 7 requests, 2 calls, 10 events/)
+      assert.match(drawn.join(""), /export: 3 windows, 7 requests, 2 calls, 10 events, 5 events\/s, 2s ETA 2s/)
       const silent: Array<string> = []
-      const q = Progress.make(io(false, silent), "export")
+      const q = yield* Progress.make(io(false, silent), "export")
       yield* q.calls(1)
       yield* q.done
       assert.deepStrictEqual(silent, [])

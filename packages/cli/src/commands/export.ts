@@ -53,7 +53,7 @@ export const command = Command.make("export", {
       return yield* new UsageError({ problem: "--resume needs --out", fix: "name the file to continue with --out" })
     }
     const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400)
-    const progress = Progress.make(io, "export", Api.requestCount, Math.ceil((span.endTime - span.startTime) / 86400))
+    const progress = yield* Progress.make(io, "export", Api.requestCount, Math.ceil((span.endTime - span.startTime) / 86400))
     // Each call's events arrive in chunks, then a last item (`end`) once the call is complete:
     // nothing holds a whole call, however large.
     const calls = (skip: (commId: string) => boolean) =>

@@ -2,6 +2,7 @@ import * as Trtc from "@effect-trtc/core/Trtc"
 import * as Credentials from "@effect-trtc/signer/Credentials"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
@@ -48,13 +49,15 @@ export const httpLayer = (verbose: boolean): Layer.Layer<HttpClient.HttpClient, 
         requests++
         if (!verbose) return effect
         const action = request.headers["x-tc-action"] ?? ""
-        const started = Date.now()
         const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
-        return say(`→ ${request.method} ${request.url} ${action} ${body}`).pipe(
-          Effect.zipRight(effect),
-          Effect.tap((response) => say(`← ${action} HTTP ${response.status} in ${Date.now() - started} ms`)),
-          Effect.tapError((error) => say(`← ${action} failed in ${Date.now() - started} ms: ${error._tag}`))
-        )
+        return Effect.flatMap(Clock.currentTimeMillis, (started) => {
+          const took = Effect.map(Clock.currentTimeMillis, (now) => now - started)
+          return say(`→ ${request.method} ${request.url} ${action} ${body}`).pipe(
+            Effect.zipRight(effect),
+            Effect.tap((response) => Effect.flatMap(took, (ms) => say(`← ${action} HTTP ${response.status} in ${ms} ms`))),
+            Effect.tapError((error) => Effect.flatMap(took, (ms) => say(`← ${action} failed in ${ms} ms: ${error._tag}`)))
+          )
+        })
       })
     })
   ).pipe(Layer.provide(FetchHttpClient.layer))

@@ -1,5 +1,6 @@
 // What the commands that query the API share: resolving the global flags, the period, printing
 // rows and providing the signed client.
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Stream from "effect/Stream"
@@ -13,12 +14,11 @@ import * as Source from "./source.js"
 /** `3 events`, `1 call`. */
 export const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`
 
-/** The global flags resolved against the environment. */
-export const globalsOf = (flags: GlobalFlags) =>
-  Effect.flatMap(Terminal, (io) => resolveGlobals(flags, io.env, io.stdoutIsTTY))
+/** The global flags checked, with the defaults that depend on the terminal. */
+export const globalsOf = (flags: GlobalFlags) => Effect.flatMap(Terminal, (io) => resolveGlobals(flags, io.stdoutIsTTY))
 
-/** Now, in epoch seconds. */
-export const nowSeconds = Effect.map(Terminal, (io) => Math.floor(io.now() / 1000))
+/** Now, in epoch seconds, from Effect's `Clock` (the one time source of the CLI). */
+export const nowSeconds: Effect.Effect<number> = Effect.map(Clock.currentTimeMillis, (ms) => Math.floor(ms / 1000))
 
 /** The period the user asked for (notes about clamping go to stderr). */
 export const period = (
@@ -28,7 +28,7 @@ export const period = (
   Effect.gen(function*() {
     const io = yield* Terminal
     const resolved = yield* Time.resolvePeriod(input, {
-      now: Math.floor(io.now() / 1000),
+      now: yield* nowSeconds,
       defaultSpanSeconds,
       retentionDays: Source.retentionDays
     })

@@ -15,6 +15,7 @@ import * as Output from "../Output.js"
 import * as Records from "../Records.js"
 import * as Time from "../Time.js"
 import * as Api from "./api.js"
+import { nowSeconds } from "./apiCommand.js"
 import { Terminal } from "./io.js"
 import * as Source from "./source.js"
 
@@ -116,7 +117,7 @@ export const demo = (flags: DemoCommand.Flags) =>
     )
     const format = Option.getOrElse(flags.format, () => "table" as const)
     const say = (text: string) => format === "table" ? io.stdout(text) : io.stderr(text)
-    const now = Math.floor(io.now() / 1000)
+    const now = yield* nowSeconds
     yield* say(`trtc demo: a TRTC API emulator is running at ${instance.url} (seed ${flags.seed}, SdkAppId ${sdkAppId}).\n`)
     yield* say(`$ trtc rooms --sdk-app-id ${sdkAppId} --since 14d   # find a call\n`)
     yield* Effect.gen(function*() {

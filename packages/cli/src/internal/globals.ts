@@ -3,6 +3,8 @@ import type * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -32,18 +34,32 @@ export const choice = <const A extends string>(name: string, choices: ReadonlyAr
         : invalid(`--${name}: unknown value ${JSON.stringify(s)} (expected one of ${choices.join(", ")})`))
   )
 
+/**
+ * A setting a flag falls back to when it is not given: read through Effect's `Config`, so the
+ * `ConfigProvider` (the environment in `trtc`, a map in tests) is the one source besides the
+ * command line. Blank counts as unset, as in a shell `TRTC_ENDPOINT= trtc …`.
+ */
+const setting = (name: string): Config.Config<string> =>
+  Config.string(name).pipe(
+    Config.mapOrFail((value) =>
+      value.trim() === "" ? Either.left(ConfigError.MissingData([name], `${name} is blank`)) : Either.right(value.trim()))
+  )
+
 /** The flags every API command accepts (issue 6: a contract other tools rely on). */
 export const globalOptions = {
   endpoint: Options.text("endpoint").pipe(
     Options.withDescription("API endpoint URL or host (or TRTC_ENDPOINT); http:// only for loopback"),
+    Options.withFallbackConfig(setting("TRTC_ENDPOINT")),
     Options.optional
   ),
   region: Options.text("region").pipe(
     Options.withDescription("region (or TENCENTCLOUD_REGION; default ap-guangzhou)"),
-    Options.optional
+    Options.withFallbackConfig(setting("TENCENTCLOUD_REGION")),
+    Options.withDefault("ap-guangzhou")
   ),
   profile: Options.text("profile").pipe(
-    Options.withDescription("credentials profile in ~/.tencentcloud/credentials or tccli"),
+    Options.withDescription("credentials profile in ~/.tencentcloud/credentials or tccli (or TENCENTCLOUD_PROFILE)"),
+    Options.withFallbackConfig(setting("TENCENTCLOUD_PROFILE")),
     Options.optional
   ),
   format: choice("format", Output.formats).pipe(
@@ -92,15 +108,16 @@ export const checkEndpoint = (endpoint: string): Either.Either<string, UsageErro
     onRight: (url) => url.toString().replace(/\/$/, "")
   })
 
-/** Resolves the global flags against the environment. */
+/**
+ * Checks the global flags (which already hold their environment fallbacks) and fills in the
+ * defaults that depend on the terminal.
+ */
 export const resolveGlobals = (
   flags: GlobalFlags,
-  env: Readonly<Record<string, string | undefined>>,
   isTTY: boolean
 ): Effect.Effect<Globals, UsageError | Time.TimeParseError> =>
   Effect.gen(function*() {
-    const rawEndpoint = Option.getOrUndefined(flags.endpoint) ?? nonEmpty(env.TRTC_ENDPOINT)
-    const endpoint = rawEndpoint === undefined ? undefined : yield* checkEndpoint(rawEndpoint)
+    const endpoint = Option.isSome(flags.endpoint) ? yield* checkEndpoint(flags.endpoint.value) : undefined
     if (flags.rps < 1) return yield* new UsageError({ problem: `--rps: must be at least 1, got ${flags.rps}` })
     if (flags.concurrency < 1) {
       return yield* new UsageError({ problem: `--concurrency: must be at least 1, got ${flags.concurrency}` })
@@ -109,8 +126,8 @@ export const resolveGlobals = (
     if (timeoutMillis <= 0) return yield* new UsageError({ problem: "--timeout: must be positive" })
     return {
       endpoint,
-      region: Option.getOrUndefined(flags.region) ?? nonEmpty(env.TENCENTCLOUD_REGION) ?? "ap-guangzhou",
-      profile: Option.getOrUndefined(flags.profile) ?? nonEmpty(env.TENCENTCLOUD_PROFILE),
+      region: flags.region,
+      profile: Option.getOrUndefined(flags.profile),
       format: Option.getOrElse(flags.format, () => Output.defaultFormat(isTTY)),
       rps: flags.rps,
       concurrency: flags.concurrency,
@@ -118,5 +135,3 @@ export const resolveGlobals = (
       verbose: flags.verbose
     }
   })
-
-const nonEmpty = (s: string | undefined) => s === undefined || s.trim() === "" ? undefined : s.trim()

@@ -1,3 +1,4 @@
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { Io } from "./io.js"
 
@@ -20,17 +21,17 @@ export const none: Progress = {
 
 const seconds = (s: number) => s >= 3600 ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m${Math.floor(s % 60)}s` : `${Math.round(s)}s`
 
-/** Progress on stderr when it is a terminal, redrawn at most 10 times a second. */
-export const make = (io: Io, label: string, requests: () => number = () => 0, windows = 0): Progress => {
-  if (!io.stderrIsTTY) return none
-  const started = io.now()
+/** Progress on stderr when it is a terminal, redrawn at most 10 times a second (by `Clock`). */
+export const make = (io: Io, label: string, requests: () => number = () => 0, windows = 0): Effect.Effect<Progress> =>
+  io.stderrIsTTY ? Effect.map(Clock.currentTimeMillis, (started) => drawing(io, label, requests, windows, started)) : Effect.succeed(none)
+
+const drawing = (io: Io, label: string, requests: () => number, windows: number, started: number): Progress => {
   let calls = 0
   let events = 0
   let fraction = 0
   let drawn = 0
   const draw = (force: boolean) =>
-    Effect.suspend(() => {
-      const now = io.now()
+    Effect.flatMap(Clock.currentTimeMillis, (now) => {
       if (!force && now - drawn < 100) return Effect.void
       drawn = now
       const elapsed = (now - started) / 1000
