@@ -65,11 +65,25 @@ export const command = Command.make("trtc", {}, () =>
   Command.withSubcommands(commands)
 )
 
+interface FlagNames {
+  readonly value: Set<string>
+  readonly switches: Set<string>
+  /** What each value flag accepts, as its usage shows it (`json|ndjson|table|csv`, `integer`). */
+  readonly accepts: Map<string, string>
+}
+
 /** The names of the flags in `usage`, split into those that take a value and switches. */
-const flagNames = (usage: Usage.Usage, into: { readonly value: Set<string>; readonly switches: Set<string> }) => {
+const flagNames = (usage: Usage.Usage, into: FlagNames = { value: new Set(), switches: new Set(), accepts: new Map() }): FlagNames => {
   switch (usage._tag) {
     case "Named":
-      for (const name of usage.names) (Option.isSome(usage.acceptedValues) ? into.value : into.switches).add(name)
+      for (const name of usage.names) {
+        if (Option.isSome(usage.acceptedValues)) {
+          into.value.add(name)
+          into.accepts.set(name, usage.acceptedValues.value)
+        } else {
+          into.switches.add(name)
+        }
+      }
       break
     case "Optional":
     case "Repeated":
@@ -85,7 +99,7 @@ const flagNames = (usage: Usage.Usage, into: { readonly value: Set<string>; read
 }
 
 // The global flags that may come before the command, read from their definitions.
-const globalFlags = flagNames(Options.getUsage(Options.all(globalOptions)), { value: new Set(), switches: new Set() })
+const globalFlags = flagNames(Options.getUsage(Options.all(globalOptions)))
 const isCommand = (arg: string) => commandNames.includes(arg)
 
 /**
@@ -114,6 +128,61 @@ export const hoistGlobalFlags = (args: ReadonlyArray<string>): ReadonlyArray<str
   return [args[i], ...leading, ...args.slice(i + 1)]
 }
 
+// @effect/cli reads its built-in `--log-level` only right after the command name, and only as
+// `--log-level=LEVEL`: elsewhere, or spaced, it answers "unknown argument".
+const builtInValueFlags = new Set(["--log-level"])
+
+/**
+ * Moves `--log-level LEVEL` or `--log-level=LEVEL`, wherever it is before any `--`, to right after
+ * the command as `--log-level=LEVEL`, the one place and spelling @effect/cli accepts.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const placeBuiltInFlags = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const builtIns: Array<string> = []
+  const rest: Array<string> = []
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--") {
+      rest.push(...args.slice(i))
+      break
+    }
+    const [name] = args[i].split("=", 1)
+    const value = args[i + 1]
+    if (builtInValueFlags.has(name) && args[i].includes("=")) {
+      builtIns.push(args[i])
+    } else if (builtInValueFlags.has(name) && value !== undefined && !value.startsWith("-")) {
+      builtIns.push(`${name}=${value}`)
+      i += 1
+    } else {
+      rest.push(args[i])
+    }
+  }
+  if (builtIns.length === 0) return args
+  const at = isCommand(rest[0] ?? "") ? 1 : 0
+  return [...rest.slice(0, at), ...builtIns, ...rest.slice(at)]
+}
+
+// Each command's flags as its usage shows them, to name a choice flag in its error.
+const usageOf = (descriptor: Descriptor.Command<unknown>): Usage.Usage => Descriptor.getUsage(descriptor)
+const commandFlags = new Map(commands.map(({ descriptor }) => [namesOf(descriptor)[0], flagNames(usageOf(descriptor))]))
+
+/**
+ * @effect/cli's error for a bad choice says only "Expected one of the following cases: a, b": this
+ * names the flag (the one of the command whose choices these are) and the value given.
+ */
+const nameChoiceError = (text: string, argv: ReadonlyArray<string>): string => {
+  const m = /Expected one of the following cases: ([^\n]+)/.exec(text)
+  const flags = commandFlags.get(argv[0] ?? "")
+  if (m === null || flags === undefined) return text
+  const cases = m[1].split(",").map((c) => c.trim())
+  const flag = [...flags.accepts].find(([, accepts]) => accepts.split("|").map((c) => c.trim()).join(",") === cases.join(","))?.[0]
+  if (flag === undefined) return text
+  const at = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`))
+  const value = at < 0 ? undefined : argv[at] === flag ? argv[at + 1] : argv[at].slice(flag.length + 1)
+  return `${flag}: unknown value ${JSON.stringify(value ?? "")} (expected one of ${cases.join(", ")})`
+}
+
 const ansi = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g")
 const stripAnsi = (text: string) => text.replace(ansi, "")
 
@@ -126,11 +195,18 @@ const genericHelp = new RegExp(`(?:${esc}\\[[0-9;]*m)*A user-defined piece of te
 // A flag with an environment fallback gets "This option can be set from environment variables.":
 // our descriptions name the variable, which says more.
 const envHelp = new RegExp(`(?:${esc}\\[[0-9;]*m)*This option can be set from environment variables\\.(?:${esc}\\[[0-9;]*m)*[ \\t]*\\r?\\n(?:[ \\t]*\\r?\\n)?[ \\t]*`, "g")
+// A command's usage line reads `$ rooms …`: what one types is `trtc rooms …`.
+const usageLine = new RegExp(`^((?:${esc}\\[[0-9;]*m)*)\\$ (${commandNames.join("|")})\\b`, "gm")
+// `trtc --completions bash` writes a choice list as `compgen -W "json,ndjson,table,csv"`, one
+// word to bash (it splits on blanks): `--format <TAB>` would offer the whole list as one value.
+const bashChoices = /compgen -W "([^" ]*,[^" ]*)"/g
 const fixHelp = (text: string): string =>
   text.replace(integerHelp, "$1An integer (whole number).").replace(genericHelp, "").replace(envHelp, "")
+    .replace(usageLine, "$1$ trtc $2")
+    .replace(bashChoices, (_, list: string) => `compgen -W "${list.replace(/,/g, " ")}"`)
 
-const renderValidation = (error: ValidationError.ValidationError, args: ReadonlyArray<string>): string => {
-  let text = "error" in error ? stripAnsi(HelpDoc.toAnsiText(error.error)) : "invalid command line"
+const renderValidation = (error: ValidationError.ValidationError, args: ReadonlyArray<string>, argv: ReadonlyArray<string>): string => {
+  let text = nameChoiceError("error" in error ? stripAnsi(HelpDoc.toAnsiText(error.error)) : "invalid command line", argv)
   if (error._tag === "CommandMismatch" || /^Invalid subcommand/.test(text)) {
     text = `unknown command ${JSON.stringify(args[0] ?? "")}: ${text.replace(/^Invalid subcommand for trtc - /, "")}`
   }
@@ -167,7 +243,10 @@ export const run = (
       log: (...args: ReadonlyArray<unknown>) =>
         console.log(...args.map((a) => typeof a === "string" ? fixHelp(plain ? stripAnsi(a) : a) : a))
     } as Console.Console)
-    return yield* cli(["node", "trtc", ...hoistGlobalFlags(args)]).pipe(
+    const argv = placeBuiltInFlags(hoistGlobalFlags(args))
+    // A usage error points to the help of the command it is about, when there is one.
+    const help = isCommand(argv[0] ?? "") ? `trtc ${argv[0]} --help` : "trtc --help"
+    return yield* cli(["node", "trtc", ...argv]).pipe(
       silentErrors,
       Effect.as(CliError.ExitCode.ok),
       Effect.catchAllCause((cause) => {
@@ -175,7 +254,7 @@ export const run = (
         const failure = Cause.failureOption(cause)
         const error: unknown = Option.isSome(failure) ? failure.value : Cause.squash(cause)
         const rendered = ValidationError.isValidationError(error)
-          ? { line: CliError.scrub(`error: ${renderValidation(error, args)} — hint: see trtc --help`, secrets()), exitCode: CliError.ExitCode.usage }
+          ? { line: CliError.scrub(`error: ${renderValidation(error, args, argv)} — hint: see ${help}`, secrets()), exitCode: CliError.ExitCode.usage }
           : CliError.render(error, secrets())
         return terminal.stderr(rendered.line + "\n").pipe(Effect.as(rendered.exitCode))
       })

@@ -9,7 +9,7 @@ import * as Options from "@effect/cli/Options"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as HashMap from "effect/HashMap"
-import { command, hoistGlobalFlags } from "../src/Cli.js"
+import { command, hoistGlobalFlags, placeBuiltInFlags } from "../src/Cli.js"
 import { summary } from "../src/internal/emulatorCommands.js"
 import * as ExportFile from "../src/internal/exportFile.js"
 import { checkEndpoint, globalOptions, resolveGlobals } from "../src/internal/globals.js"
@@ -146,6 +146,15 @@ describe("progress", () => {
       yield* q.done
       assert.deepStrictEqual(silent, [])
     }))
+})
+
+describe("built-in flags", () => {
+  it("--log-level goes right after the command as --log-level=LEVEL; after -- nothing moves", () => {
+    assert.deepStrictEqual(placeBuiltInFlags(["rooms", "--a", "1", "--log-level", "debug"]), ["rooms", "--log-level=debug", "--a", "1"])
+    assert.deepStrictEqual(placeBuiltInFlags(["rooms", "--log-level=info", "--a"]), ["rooms", "--log-level=info", "--a"])
+    assert.deepStrictEqual(placeBuiltInFlags(["--log-level", "debug"]), ["--log-level=debug"])
+    assert.deepStrictEqual(placeBuiltInFlags(["rooms", "--", "--log-level", "debug"]), ["rooms", "--", "--log-level", "debug"])
+  })
 })
 
 describe("global flags before the command", () => {

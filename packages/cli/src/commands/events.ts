@@ -10,6 +10,7 @@ import * as Records from "../Records.js"
 import { callSpan, globalsOf, nowSeconds, print, withApi } from "../internal/apiCommand.js"
 import * as Flags from "../internal/flags.js"
 import { globalOptions } from "../internal/globals.js"
+import * as Help from "../internal/help.js"
 import * as Source from "../internal/source.js"
 
 /**
@@ -39,4 +40,7 @@ export const command = Command.make("events", {
       yield* print(Stream.fromIterable(records), globals, Records.eventColumns)
     })
     yield* withApi(globals, program)
-  })).pipe(Command.withDescription("One user's events in one call, with the catalogue's names."))
+  })).pipe(Command.withDescription(Help.describe("One user's events in one call, with the catalogue's names.", [
+  "trtc events --sdk-app-id 1400000001 --comm-id 1400000001_r1_1795333841 --room-id r1 --user-id alice",
+  "trtc events --sdk-app-id 1400000001 --comm-id 1400000001_r1_1795333841 --room-id r1 --user-id alice --format json"
+])))

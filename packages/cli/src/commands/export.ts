@@ -19,6 +19,7 @@ import * as CallStream from "../internal/callStream.js"
 import * as ExportFile from "../internal/exportFile.js"
 import * as Flags from "../internal/flags.js"
 import { globalOptions } from "../internal/globals.js"
+import * as Help from "../internal/help.js"
 import { Terminal } from "../internal/io.js"
 import * as Progress from "../internal/progress.js"
 import * as Source from "../internal/source.js"
@@ -110,4 +111,8 @@ export const command = Command.make("export", {
       )
       yield* io.stderr(`wrote ${count(written, "event")} to ${path}\n`)
     }))
-  })).pipe(Command.withDescription("Every event of every call in a period, streamed."))
+  })).pipe(Command.withDescription(Help.describe("Every event of every call in a period, streamed.", [
+  "trtc export --sdk-app-id 1400000001 --since 2h > events.ndjson",
+  "trtc export --sdk-app-id 1400000001 --since 14d --out events.csv",
+  "trtc export --sdk-app-id 1400000001 --since 14d --out events.csv --resume"
+])))

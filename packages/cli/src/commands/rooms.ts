@@ -13,6 +13,7 @@ import * as Api from "../internal/api.js"
 import { globalsOf, period, print, withApi } from "../internal/apiCommand.js"
 import * as Flags from "../internal/flags.js"
 import { globalOptions } from "../internal/globals.js"
+import * as Help from "../internal/help.js"
 import { Terminal } from "../internal/io.js"
 import * as Progress from "../internal/progress.js"
 import * as Source from "../internal/source.js"
@@ -42,4 +43,7 @@ export const command = Command.make("rooms", {
       Stream.map((call) => Records.room(flags.sdkAppId, { ...call, userId: call.creatorUserId }))
     )
     yield* withApi(globals, Effect.ensuring(print(rows, globals, Records.roomColumns), progress.done))
-  })).pipe(Command.withDescription("Calls (rooms with their CommId) in a period (default the last 24 h)."))
+  })).pipe(Command.withDescription(Help.describe("Calls (rooms with their CommId) in a period (default the last 24 h).", [
+  "trtc rooms --sdk-app-id 1400000001 --since 2h",
+  "trtc rooms --sdk-app-id 1400000001 --room-id r1 --start 2026-11-25T10:00:00Z --end 2026-11-25T12:00:00Z --format csv"
+])))

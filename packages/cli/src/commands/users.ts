@@ -9,6 +9,7 @@ import * as Records from "../Records.js"
 import { callSpan, globalsOf, nowSeconds, print, withApi } from "../internal/apiCommand.js"
 import * as Flags from "../internal/flags.js"
 import { globalOptions } from "../internal/globals.js"
+import * as Help from "../internal/help.js"
 import * as Source from "../internal/source.js"
 
 /**
@@ -32,4 +33,7 @@ export const command = Command.make("users", {
       yield* print(Source.users(flags.sdkAppId, flags.commId, span), globals, Records.userColumns)
     })
     yield* withApi(globals, program)
-  })).pipe(Command.withDescription("The users of a call."))
+  })).pipe(Command.withDescription(Help.describe("The users of a call.", [
+  "trtc users --sdk-app-id 1400000001 --comm-id 1400000001_r1_1795333841",
+  "trtc users --sdk-app-id 1400000001 --comm-id 1400000001_r1_1795333841 --format table"
+])))

@@ -24,15 +24,12 @@ export const integer = (name: string): Options.Options<number> =>
         : invalid(`--${name}: ${JSON.stringify(s)} is not an integer`))
   )
 
-/** A choice flag whose error names the flag, the value and the choices. */
-export const choice = <const A extends string>(name: string, choices: ReadonlyArray<A>): Options.Options<A> =>
-  Options.text(name).pipe(
-    Options.withPseudoName(choices.join("|")),
-    Options.mapEffect((s) =>
-      (choices as ReadonlyArray<string>).includes(s)
-        ? Effect.succeed(s as A)
-        : invalid(`--${name}: unknown value ${JSON.stringify(s)} (expected one of ${choices.join(", ")})`))
-  )
+/**
+ * A choice flag: @effect/cli's own choice, so that shell completion offers the choices
+ * (`--format <TAB>`). Its error names neither the flag nor the value; `Cli.ts` adds both.
+ */
+export const choice = <const A extends string>(name: string, choices: readonly [A, ...Array<A>]): Options.Options<A> =>
+  Options.choice(name, choices)
 
 /**
  * A setting a flag falls back to when it is not given: read through Effect's `Config`, so the
