@@ -132,7 +132,7 @@ describe("progress", () => {
   it.effect("draws on a terminal only, timed by the Clock", () =>
     Effect.gen(function*() {
       const drawn: Array<string> = []
-      const p = yield* Progress.make(io(true, drawn), "export", () => 7, 3)
+      const p = yield* Progress.make(io(true, drawn), "export", Effect.succeed(7), 3)
       yield* p.calls(2)
       // The TestClock, not the wall clock: 10 events in 2 s are 5 events/s at any speed of the machine.
       yield* TestClock.adjust("2 seconds")

@@ -13,8 +13,7 @@ import * as Stream from "effect/Stream"
 import { UsageError } from "../CliError.js"
 import * as Output from "../Output.js"
 import * as Records from "../Records.js"
-import * as Api from "../internal/api.js"
-import { count, globalsOf, period, print, withApi } from "../internal/apiCommand.js"
+import { count, globalsOf, period, print, requestCounters, withApi } from "../internal/apiCommand.js"
 import * as CallStream from "../internal/callStream.js"
 import * as ExportFile from "../internal/exportFile.js"
 import * as Flags from "../internal/flags.js"
@@ -54,7 +53,8 @@ export const command = Command.make("export", {
       return yield* new UsageError({ problem: "--resume needs --out", fix: "name the file to continue with --out" })
     }
     const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400)
-    const progress = yield* Progress.make(io, "export", Api.requestCount, Math.ceil((span.endTime - span.startTime) / 86400))
+    const counters = yield* requestCounters
+    const progress = yield* Progress.make(io, "export", counters.requests, Math.ceil((span.endTime - span.startTime) / 86400))
     // Each call's events arrive in chunks, then a last item (`end`) once the call is complete:
     // nothing holds a whole call, however large.
     const calls = (skip: (commId: string) => boolean) =>
@@ -82,7 +82,7 @@ export const command = Command.make("export", {
       )
     if (Option.isNone(flags.out)) {
       const rows = calls(() => false).pipe(Stream.mapConcatChunk(({ events }) => Chunk.fromIterable(events)))
-      yield* withApi(globals, Effect.ensuring(print(rows, globals, Records.eventColumns), progress.done))
+      yield* withApi(globals, counters.provide(Effect.ensuring(print(rows, globals, Records.eventColumns), progress.done)))
       return
     }
     const path = flags.out.value
@@ -107,6 +107,7 @@ export const command = Command.make("export", {
           return fresh.length === 0 ? Effect.void : file.append(fresh.map(encode).join(""))
         }),
         Effect.ensuring(progress.done),
+        counters.provide,
         (effect) => withApi(globals, effect)
       )
       yield* io.stderr(`wrote ${count(written, "event")} to ${path}\n`)

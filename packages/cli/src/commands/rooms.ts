@@ -9,8 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Records from "../Records.js"
-import * as Api from "../internal/api.js"
-import { globalsOf, period, print, withApi } from "../internal/apiCommand.js"
+import { globalsOf, period, print, requestCounters, withApi } from "../internal/apiCommand.js"
 import * as Flags from "../internal/flags.js"
 import { globalOptions } from "../internal/globals.js"
 import * as Help from "../internal/help.js"
@@ -37,12 +36,13 @@ export const command = Command.make("rooms", {
     const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400)
     const io = yield* Terminal
     const windows = Math.ceil((span.endTime - span.startTime) / 86400)
-    const progress = windows > 2 ? yield* Progress.make(io, "rooms", Api.requestCount, windows) : Progress.none
+    const counters = yield* requestCounters
+    const progress = windows > 2 ? yield* Progress.make(io, "rooms", counters.requests, windows) : Progress.none
     const rows = Source.rooms(flags.sdkAppId, span, Option.getOrUndefined(flags.roomId)).pipe(
       Stream.tap(() => progress.calls(1)),
       Stream.map((call) => Records.room(flags.sdkAppId, { ...call, userId: call.creatorUserId }))
     )
-    yield* withApi(globals, Effect.ensuring(print(rows, globals, Records.roomColumns), progress.done))
+    yield* withApi(globals, counters.provide(Effect.ensuring(print(rows, globals, Records.roomColumns), progress.done)))
   })).pipe(Command.withDescription(Help.describe("Calls (rooms with their CommId) in a period (default the last 24 h).", [
   "trtc rooms --sdk-app-id 1400000001 --since 2h",
   "trtc rooms --sdk-app-id 1400000001 --room-id r1 --start 2026-11-25T10:00:00Z --end 2026-11-25T12:00:00Z --format csv"

@@ -32,12 +32,7 @@ export const credentialsLayer = (profile: string | undefined): Layer.Layer<Crede
     })
   ).pipe(Layer.provide(profile === undefined ? Credentials.layerDefault : Credentials.layerDefaultProfile(profile)))
 
-let requests = 0
-
-/** Requests sent by this process so far (every attempt, retries included), for progress. */
-export const requestCount = (): number => requests
-
-/** The HTTP client: fetch, counting requests, with each one and its status on stderr under `--verbose`. */
+/** The HTTP client: fetch, with each request and its status on stderr under `--verbose`. */
 export const httpLayer = (verbose: boolean): Layer.Layer<HttpClient.HttpClient, never, Terminal> =>
   Layer.effect(
     HttpClient.HttpClient,
@@ -46,7 +41,6 @@ export const httpLayer = (verbose: boolean): Layer.Layer<HttpClient.HttpClient, 
       const client = yield* HttpClient.HttpClient
       const say = (text: string) => verbose ? terminal.stderr(CliError.scrub(text, knownSecrets()) + "\n") : Effect.void
       return HttpClient.transform(client, (effect, request) => {
-        requests++
         if (!verbose) return effect
         const action = request.headers["x-tc-action"] ?? ""
         const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""

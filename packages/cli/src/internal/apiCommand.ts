@@ -1,6 +1,7 @@
 // What the commands that query the API share: resolving the global flags, the period, printing
 // rows and providing the signed client.
 import * as Clock from "effect/Clock"
+import * as TrtcStream from "@effect-trtc/core/TrtcStream"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Stream from "effect/Stream"
@@ -44,6 +45,15 @@ export const print = <E, R>(rows: Stream.Stream<Output.Row, E, R>, globals: Glob
 /** Runs `effect` with the signed TRTC client the global flags describe. */
 export const withApi = <A, E, R>(globals: Globals, effect: Effect.Effect<A, E, R>) =>
   Effect.provide(effect, Api.trtcLayer(globals))
+
+/**
+ * Fresh request counters for core's streams (`TrtcStream.Progress`, which they update when it is
+ * provided), and the request count a progress line shows from them.
+ */
+export const requestCounters = Effect.map(TrtcStream.Progress.make, (counters) => ({
+  requests: Effect.map(counters.snapshot, (counts) => counts.requests),
+  provide: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.provideService(effect, TrtcStream.Progress, counters)
+}))
 
 /**
  * The period of a command about one call: `--start`/`--end` when given, else the call's own span

@@ -22,10 +22,15 @@ export const none: Progress = {
 const seconds = (s: number) => s >= 3600 ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m${Math.floor(s % 60)}s` : `${Math.round(s)}s`
 
 /** Progress on stderr when it is a terminal, redrawn at most 10 times a second (by `Clock`). */
-export const make = (io: Io, label: string, requests: () => number = () => 0, windows = 0): Effect.Effect<Progress> =>
+export const make = (
+  io: Io,
+  label: string,
+  requests: Effect.Effect<number> = Effect.succeed(0),
+  windows = 0
+): Effect.Effect<Progress> =>
   io.stderrIsTTY ? Effect.map(Clock.currentTimeMillis, (started) => drawing(io, label, requests, windows, started)) : Effect.succeed(none)
 
-const drawing = (io: Io, label: string, requests: () => number, windows: number, started: number): Progress => {
+const drawing = (io: Io, label: string, requests: Effect.Effect<number>, windows: number, started: number): Progress => {
   let calls = 0
   let events = 0
   let fraction = 0
@@ -37,7 +42,8 @@ const drawing = (io: Io, label: string, requests: () => number, windows: number,
       const elapsed = (now - started) / 1000
       const rate = elapsed > 0 ? events / elapsed : 0
       const eta = fraction > 0.01 && fraction < 1 ? ` ETA ${seconds(elapsed * (1 - fraction) / fraction)}` : ""
-      return io.stderr(`\r\u001b[2K${label}: ${windows > 0 ? `${windows} windows, ` : ""}${requests()} requests, ${calls} calls, ${events} events, ${rate.toFixed(0)} events/s, ${seconds(elapsed)}${eta}`)
+      return Effect.flatMap(requests, (sent) =>
+        io.stderr(`\r\u001b[2K${label}: ${windows > 0 ? `${windows} windows, ` : ""}${sent} requests, ${calls} calls, ${events} events, ${rate.toFixed(0)} events/s, ${seconds(elapsed)}${eta}`))
     })
   return {
     calls: (n) => Effect.suspend(() => { calls += n; return draw(false) }),
