@@ -1,4 +1,7 @@
+import * as RateLimiter from "@effect-trtc/core/RateLimiter"
+import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
 import { assert, describe, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -49,6 +52,9 @@ describe("endpoint checks", () => {
       assert.deepStrictEqual([flagged.endpoint, flagged.region, flagged.profile], ["http://127.0.0.1:8", "ap-beijing", "dev"])
       const blank = yield* parseGlobals([], { TRTC_ENDPOINT: " ", TENCENTCLOUD_REGION: "", TENCENTCLOUD_PROFILE: "" })
       assert.deepStrictEqual([blank.endpoint, blank.region, blank.profile], [undefined, "ap-guangzhou", undefined])
+      // Defaults are core's facts, not copies: TRTC's 20 req/s and the client's per-attempt timeout.
+      assert.strictEqual(blank.rps, RateLimiter.defaultRps)
+      assert.strictEqual(blank.timeoutMillis, Duration.toMillis(TencentCloudClient.defaultTimeout))
     }))
 })
 

@@ -1,6 +1,7 @@
 // What the commands that query the API share: resolving the global flags, the period, printing
 // rows and providing the signed client.
 import * as Clock from "effect/Clock"
+import * as Models from "@effect-trtc/core/Models"
 import * as TrtcStream from "@effect-trtc/core/TrtcStream"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -31,7 +32,8 @@ export const period = (
     const resolved = yield* Time.resolvePeriod(input, {
       now: yield* nowSeconds,
       defaultSpanSeconds,
-      retentionDays: Source.retentionDays
+      // Core's fact: the one home of the retention (issue 12).
+      retentionDays: Models.retentionDays
     })
     for (const note of resolved.notes) yield* io.stderr(note + "\n")
     return resolved.period

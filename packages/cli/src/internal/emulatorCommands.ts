@@ -1,3 +1,4 @@
+import * as Models from "@effect-trtc/core/Models"
 import * as Trtc from "@effect-trtc/core/Trtc"
 import * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
@@ -122,7 +123,7 @@ export const demo = (flags: DemoCommand.Flags) =>
     yield* say(`$ trtc rooms --sdk-app-id ${sdkAppId} --since 14d   # find a call\n`)
     yield* Effect.gen(function*() {
       const calls = Chunk.toReadonlyArray(yield* Stream.runCollect(
-        Source.rooms(sdkAppId, { startTime: now - Source.retentionDays * 86400 + 60, endTime: now })
+        Source.rooms(sdkAppId, { startTime: now - Models.retentionDays * 86400 + 60, endTime: now })
       ))
       if (calls.length === 0) return yield* new RuntimeError({ problem: "the emulator has no calls in the last 14 days" })
       // Of the most recent finished calls, the busiest: the kind a support engineer is asked about.

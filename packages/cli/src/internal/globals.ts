@@ -1,3 +1,4 @@
+import * as RateLimiter from "@effect-trtc/core/RateLimiter"
 import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
 import type * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
@@ -5,6 +6,7 @@ import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -42,6 +44,8 @@ const setting = (name: string): Config.Config<string> =>
       value.trim() === "" ? Either.left(ConfigError.MissingData([name], `${name} is blank`)) : Either.right(value.trim()))
   )
 
+const defaultTimeoutSeconds = Duration.toSeconds(TencentCloudClient.defaultTimeout)
+
 /** The flags every API command accepts (issue 6: a contract other tools rely on). */
 export const globalOptions = {
   endpoint: Options.text("endpoint").pipe(
@@ -64,15 +68,15 @@ export const globalOptions = {
     Options.optional
   ),
   rps: integer("rps").pipe(
-    Options.withDescription("requests per second per action (default 20)"),
-    Options.withDefault(20)
+    Options.withDescription(`requests per second per action (default ${RateLimiter.defaultRps}, TRTC's limit)`),
+    Options.withDefault(RateLimiter.defaultRps)
   ),
   concurrency: integer("concurrency").pipe(
     Options.withDescription("calls fetched at once (default 4)"),
     Options.withDefault(4)
   ),
   timeout: Options.text("timeout").pipe(
-    Options.withDescription("timeout per request attempt, e.g. 10s (default 10s)"),
+    Options.withDescription(`timeout per request attempt, e.g. 10s (default ${defaultTimeoutSeconds}s, the client's)`),
     Options.optional
   ),
   verbose: Options.boolean("verbose").pipe(
@@ -119,7 +123,7 @@ export const resolveGlobals = (
     if (flags.concurrency < 1) {
       return yield* new UsageError({ problem: `--concurrency: must be at least 1, got ${flags.concurrency}` })
     }
-    const timeoutMillis = Option.isSome(flags.timeout) ? yield* Time.parseDuration("--timeout", flags.timeout.value) : 10_000
+    const timeoutMillis = Option.isSome(flags.timeout) ? yield* Time.parseDuration("--timeout", flags.timeout.value) : Duration.toMillis(TencentCloudClient.defaultTimeout)
     if (timeoutMillis <= 0) return yield* new UsageError({ problem: "--timeout: must be positive" })
     return {
       endpoint,

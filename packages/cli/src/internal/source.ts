@@ -1,3 +1,4 @@
+import * as Models from "@effect-trtc/core/Models"
 import type * as Trtc from "@effect-trtc/core/Trtc"
 import * as TrtcStream from "@effect-trtc/core/TrtcStream"
 import * as Windows from "@effect-trtc/core/Windows"
@@ -75,16 +76,13 @@ export const userEvents = (
     (events) => Chunk.toReadonlyArray(events).map(toRecord)
   )
 
-/** Data older than this many days is gone (the API refuses such a start). */
-export const retentionDays = 14
-
 /**
  * The period a call covers: from its creation (or the start of retention, whichever is later)
  * to its end (or now while it runs). Core's margin; core's streams clamp it again on the
  * server's clock (`Trtc.nowSeconds`), which a local `now` may trail.
  */
 export const callPeriod = (call: Call, now: number): Time.Period => {
-  const startTime = Math.max(call.createTime, now - retentionDays * 86400 + Windows.retentionMarginSeconds)
+  const startTime = Math.max(call.createTime, now - Models.retentionDays * 86400 + Windows.retentionMarginSeconds)
   const end = call.destroyTime > 0 ? Math.min(call.destroyTime, now) : now
   return { startTime, endTime: Math.max(startTime + 1, end) }
 }
