@@ -17,10 +17,12 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as CliError from "./CliError.js"
 import * as Demo from "./commands/demo.js"
+import * as Diagnose from "./commands/diagnose.js"
 import * as Emulator from "./commands/emulator.js"
 import * as Events from "./commands/events.js"
 import * as Export from "./commands/export.js"
 import * as Rooms from "./commands/rooms.js"
+import * as Timeline from "./commands/timeline.js"
 import * as Users from "./commands/users.js"
 import * as Argv from "./internal/argv.js"
 import { flagNames } from "./internal/flagNames.js"
@@ -50,6 +52,8 @@ const commands = [
   Rooms.command,
   Users.command,
   Export.command,
+  Diagnose.command,
+  Timeline.command,
   Emulator.command,
   Demo.command
 ] as const

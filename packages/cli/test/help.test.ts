@@ -15,6 +15,8 @@ const integerFlags: Record<string, ReadonlyArray<string>> = {
   rooms: ["--sdk-app-id", "--rps", "--concurrency"],
   users: ["--sdk-app-id", "--rps", "--concurrency"],
   export: ["--sdk-app-id", "--rps", "--concurrency"],
+  diagnose: ["--sdk-app-id", "--rps", "--concurrency"],
+  timeline: ["--sdk-app-id", "--rps", "--concurrency"],
   emulator: ["--port", "--seed", "--rps", "--apps", "--rooms-per-app", "--max-events"],
   demo: ["--seed"]
 }

@@ -41,13 +41,19 @@ describe("endpoint checks", () => {
 
   it.effect("resolves flags over the ConfigProvider, blank settings counting as unset", () =>
     Effect.gen(function*() {
-      const env = { TRTC_ENDPOINT: "http://127.0.0.1:9", TENCENTCLOUD_REGION: "ap-singapore", TENCENTCLOUD_PROFILE: "ops" }
+      const env = {
+        TRTC_ENDPOINT: "http://127.0.0.1:9",
+        TENCENTCLOUD_REGION: "ap-singapore",
+        TENCENTCLOUD_PROFILE: "ops",
+        TRTC_RATE_LIMIT: "redis://:pw@127.0.0.1:6380/1"
+      }
       const globals = yield* parseGlobals(["--timeout", "5s"], env)
       assert.strictEqual(globals.endpoint, "http://127.0.0.1:9")
       assert.strictEqual(globals.region, "ap-singapore")
       assert.strictEqual(globals.profile, "ops")
       assert.strictEqual(globals.format, "ndjson")
       assert.strictEqual(globals.timeoutMillis, 5000)
+      assert.deepStrictEqual([globals.rateLimit?.host, globals.rateLimit?.port, globals.rateLimit?.db], ["127.0.0.1", 6380, 1])
       const flagged = yield* parseGlobals(["--endpoint", "http://127.0.0.1:8", "--region", "ap-beijing", "--profile", "dev"], env)
       assert.deepStrictEqual([flagged.endpoint, flagged.region, flagged.profile], ["http://127.0.0.1:8", "ap-beijing", "dev"])
       const blank = yield* parseGlobals([], { TRTC_ENDPOINT: " ", TENCENTCLOUD_REGION: "", TENCENTCLOUD_PROFILE: "" })

@@ -31,6 +31,7 @@ const globalsFor = (url: string): Globals => ({
   rps: 1000,
   concurrency: 4,
   timeoutMillis: 30_000,
+  rateLimit: undefined,
   verbose: false
 })
 

@@ -228,3 +228,32 @@ export const streamTypeName = (type: number): string => {
       return `stream type ${type}`
   }
 }
+
+/**
+ * What an `ExperienceId` of `DescribeUnusualEvent` means (table 5.3: "Room entry was slow",
+ * "Video lagged", …); unknown ids read "Unknown experience exception 9".
+ *
+ * @since 0.1.0
+ * @category catalogue
+ */
+export const describeExperience = (experienceId: number): string => describeException("experience", experienceId)
+
+/**
+ * What an `AbnormalEventId` of `DescribeUnusualEvent` means: an id of table 5.4 (1001–1032,
+ * reported after the room is dismissed) or 5.5 (2001–2026, real time). The two ranges do not
+ * overlap, so the id alone names its row; unknown ids read "Unknown abnormal event 3001".
+ *
+ * @example
+ * ```ts
+ * import * as EventCatalogue from "@effect-trtc/core/EventCatalogue"
+ *
+ * assert.strictEqual(EventCatalogue.describeExperience(4), "Video lagged")
+ * assert.strictEqual(EventCatalogue.describeAbnormalEvent(2024), "The downstream big image lagged")
+ * ```
+ *
+ * @since 0.1.0
+ * @category catalogue
+ */
+export const describeAbnormalEvent = (abnormalEventId: number): string =>
+  (exceptionsByTable.get("roomDismissal")?.get(abnormalEventId) ?? exceptionsByTable.get("realtime")?.get(abnormalEventId))
+    ?.description ?? `Unknown abnormal event ${abnormalEventId}`

@@ -13,14 +13,15 @@ import * as Equal from "effect/Equal"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as Constants from "./internal/models/constants.js"
 
 /**
- * The largest page the query APIs accept.
+ * The largest page the query APIs accept (`Models.maxPageSize`).
  *
  * @since 0.1.0
  * @category constants
  */
-export const maxPageSize = 100
+export const maxPageSize: number = Constants.maxPageSize
 
 /**
  * The most rows one window is paged through: 10,000. TRTC documents no total, but its query

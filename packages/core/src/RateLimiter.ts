@@ -17,6 +17,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { makeSlidingWindow } from "./internal/slidingWindow.js"
+import * as Constants from "./internal/models/constants.js"
 
 /**
  * The limiter: `acquire(key)` waits until one more start of `key` fits in the window and
@@ -70,12 +71,12 @@ export interface Options {
 }
 
 /**
- * TRTC's documented limit for each of the four call-quality APIs.
+ * TRTC's documented limit for each call-quality action (`Models.requestsPerSecond`).
  *
  * @since 0.1.0
  * @category constants
  */
-export const defaultRps = 20
+export const defaultRps: number = Constants.requestsPerSecond
 
 /**
  * Builds a limiter whose windows live as long as the returned service. `rps <= 0` (or not

@@ -15,7 +15,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Random from "effect/Random"
-import { describeError, isSignatureExpire } from "./internal/retryable.js"
+import { describeError } from "./internal/retryable.js"
 import * as TrtcError from "./TrtcError.js"
 
 /**
@@ -161,7 +161,7 @@ export const make = (options: Options = {}): Service => {
       const startedAt = clock.unsafeCurrentTimeMillis()
       const loop = (retries: number, corrected: boolean): Effect.Effect<A, E, R> =>
         Effect.catchAll(self, (error) => {
-          if (!corrected && context.correctClock !== undefined && isSignatureExpire(error)) {
+          if (!corrected && context.correctClock !== undefined && TrtcError.isClockSkew(error)) {
             return Effect.flatMap(context.correctClock(error), (didCorrect) =>
               didCorrect
                 ? Effect.zipRight(

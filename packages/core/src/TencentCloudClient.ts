@@ -109,15 +109,7 @@ export interface CallInput<Req, ReqI, Res, ResI> {
  * @since 0.1.0
  * @category errors
  */
-export type CallError =
-  | TrtcError.ApiError
-  | TrtcError.TransportError
-  | TrtcError.HttpStatusError
-  | TrtcError.ResponseTooLarge
-  | TrtcError.TimeoutError
-  | TrtcError.ResponseDecodeError
-  | TrtcError.RequestValidationError
-  | Credentials.CredentialsError
+export type CallError = TrtcError.TrtcError | Credentials.CredentialsError
 
 /**
  * The client.
@@ -193,7 +185,11 @@ export const userAgent = `effect-trtc/${libraryVersion}`
 export const defaultRegion = "ap-guangzhou"
 
 /**
- * The default per-attempt timeout.
+ * The default per-attempt timeout: 30 s, for the library and the CLI alike. Not shorter: the
+ * largest answers (a `DescribeUserEvent` of a long call, up to the 32 MiB body cap) take more
+ * than 10 s over a slow or intercontinental link, and a timeout that cuts them off only retries
+ * the same download, each attempt a rate-limit slot, without ever succeeding. Not longer than
+ * half the official SDK's 60 s: a hung connection is retried within a minute.
  *
  * @since 0.1.0
  * @category constants

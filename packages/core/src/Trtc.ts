@@ -15,86 +15,26 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as Schema from "effect/Schema"
+import * as Action from "./Action.js"
 import * as Models from "./Models.js"
 import * as RateLimiter from "./RateLimiter.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import * as TencentCloudClient from "./TencentCloudClient.js"
-import type * as TrtcError from "./TrtcError.js"
 
 /**
- * The failures every method shares: the API's error families (an unknown code lands in
- * `UnknownApiError`), the client-side failures and a credential that cannot be loaded.
+ * How every method fails: the API's error families (an unknown code lands in
+ * `UnknownApiError`; each action's documented codes are in its declaration,
+ * `Models.declarations.<Action>.errorCodes`), the client-side failures and a credential that
+ * cannot be loaded. One union for every method: the API does not promise which families an
+ * action returns (a gateway can answer any of them), so a narrower one would be a guess.
  *
  * @since 0.1.0
  * @category errors
  */
-export type CommonError =
-  | TrtcError.AuthFailure
-  | TrtcError.RequestLimitExceeded
-  | TrtcError.InvalidParameter
-  | TrtcError.InvalidParameterValue
-  | TrtcError.MissingParameter
-  | TrtcError.InternalError
-  | TrtcError.ResourceNotFound
-  | TrtcError.ResourceUnavailable
-  | TrtcError.ServiceUnavailable
-  | TrtcError.UnsupportedRegion
-  | TrtcError.UnauthorizedOperation
-  | TrtcError.ResponseSizeLimitExceeded
-  | TrtcError.InvalidAction
-  | TrtcError.NoSuchVersion
-  | TrtcError.FailedOperation
-  | TrtcError.LimitExceeded
-  | TrtcError.UnknownApiError
-  | TrtcError.TransportError
-  | TrtcError.HttpStatusError
-  | TrtcError.ResponseTooLarge
-  | TrtcError.TimeoutError
-  | TrtcError.ResponseDecodeError
-  | TrtcError.RequestValidationError
-  | Credentials.CredentialsError
+export type Error = TencentCloudClient.CallError
 
 /**
- * How `describeRoomInfo` fails. `InvalidParameter` covers `QueryScaleOversize` (span over
- * 24 h), `StartTsOversize` / `StartTimeOversize` (retention), `PageSizeOversize`;
- * `MissingParameter` covers `SdkAppId`, `StartTs`, `EndTs`.
- *
- * @since 0.1.0
- * @category errors
- */
-export type DescribeRoomInfoError = CommonError
-
-/**
- * How `describeUserInfo` fails. `InvalidParameter` covers `QueryScaleOversize` (span over
- * 4 h), `UserIdsMorethanSix`, `PageSizeOversize`, retention; `MissingParameter` covers
- * `CommId`, `SdkAppId`, `StartTs`, `EndTs`.
- *
- * @since 0.1.0
- * @category errors
- */
-export type DescribeUserInfoError = CommonError
-
-/**
- * How `describeCallDetailInfo` fails. `InvalidParameter` covers `QueryScaleOversize` (over
- * 1 h with `DataType`, 4 h without), `UserIdsMorethanSix`, `PageSizeOversize`, retention.
- *
- * @since 0.1.0
- * @category errors
- */
-export type DescribeCallDetailInfoError = CommonError
-
-/**
- * How `describeUserEvent` fails. `ResponseSizeLimitExceeded` means too many events for one
- * answer (narrow the period); `MissingParameter` covers `CommId`, `UserId`, `RoomId`.
- *
- * @since 0.1.0
- * @category errors
- */
-export type DescribeUserEventError = CommonError
-
-/**
- * The four methods.
+ * One method per action (the summaries are the declarations'), and "now" on the server's clock.
  *
  * @since 0.1.0
  * @category models
@@ -103,19 +43,26 @@ export interface Service {
   /** The rooms of an app in a period of at most 24 h (`CommId` of each call). */
   readonly describeRoomInfo: (
     request: Models.DescribeRoomInfoRequest
-  ) => Effect.Effect<Models.DescribeRoomInfoResponse, DescribeRoomInfoError>
+  ) => Effect.Effect<Models.DescribeRoomInfoResponse, Error>
   /** The users of a call in a period of at most 4 h. */
   readonly describeUserInfo: (
     request: Models.DescribeUserInfoRequest
-  ) => Effect.Effect<Models.DescribeUserInfoResponse, DescribeUserInfoError>
+  ) => Effect.Effect<Models.DescribeUserInfoResponse, Error>
   /** The users and quality metrics of a call. */
   readonly describeCallDetailInfo: (
     request: Models.DescribeCallDetailInfoRequest
-  ) => Effect.Effect<Models.DescribeCallDetailInfoResponse, DescribeCallDetailInfoError>
+  ) => Effect.Effect<Models.DescribeCallDetailInfoResponse, Error>
   /** The events one user saw in one call. */
   readonly describeUserEvent: (
     request: Models.DescribeUserEventRequest
-  ) => Effect.Effect<Models.DescribeUserEventResponse, DescribeUserEventError>
+  ) => Effect.Effect<Models.DescribeUserEventResponse, Error>
+  /**
+   * The abnormal experiences of an app's users (or one room's) in a window of at most 1 h, at
+   * most 20 an answer (`TrtcStream.unusualEvents` walks a longer period).
+   */
+  readonly describeUnusualEvent: (
+    request: Models.DescribeUnusualEventRequest
+  ) => Effect.Effect<Models.DescribeUnusualEventResponse, Error>
   /**
    * "Now" on the server's clock, Unix seconds: the Clock corrected by the skew the client
    * learned from the server's `Date`. Retention is the server's, so clamp to it with this.
@@ -156,6 +103,15 @@ export interface Options extends TencentCloudClient.Options {
   readonly retentionDays?: number | undefined
 }
 
+/**
+ * The methods the declarations make, as `Service` must spell them.
+ */
+type Methods = {
+  readonly [A in Models.Action as Uncapitalize<A>]: (
+    request: Action.Request<Models.Declarations[A]>
+  ) => Effect.Effect<Action.Response<Models.Declarations[A]>, Error>
+}
+
 const noValidateOptions: Models.ValidateOptions = {}
 
 // Effect's default tracer, which keeps spans in memory only.
@@ -179,51 +135,41 @@ export const make = (
       ? undefined
       : Effect.map(client.nowSeconds, (nowSeconds) => ({ nowSeconds, retentionDays: options.retentionDays }))
 
-    const invoke = <Req, ReqI, Res, ResI>(
-      action: Models.Action,
-      requestSchema: Schema.Schema<Req, ReqI, never>,
-      responseSchema: Schema.Schema<Res, ResI, never>,
-      validate: (request: Req, options: Models.ValidateOptions) => Either.Either<Req, TrtcError.RequestValidationError>
-    ) => {
+    const invoke = <Req, Res>(declaration: Action.Action<Models.Action, Req, Res>) => {
+      const action = declaration.name
+      const requestSchema = declaration.request
+      const responseSchema = declaration.response
+      const validate = declaration.validate
       const attempt = (request: Req) => limiter.limit(action)(client.call({ action, request, requestSchema, responseSchema }))
       // A span per call named like the method (`Trtc.describeUserEvent`) when a tracer is
       // installed (OpenTelemetry and the like). Under Effect's built-in tracer a span goes
       // nowhere, yet making, entering and ending it costs 30–40 µs a call, a sixth of this
       // client's CPU per request (bench/results/client.md); not `Effect.fn` either: its
       // generator and call-site capture cost ~40 µs more.
-      const spanName = `Trtc.describe${action.slice("Describe".length)}`
+      const spanName = `Trtc.${Action.methodName(action)}`
       const spanOptions = { captureStackTrace: false, attributes: { "trtc.action": action } } as const
       const retryContext = { action, correctClock: client.correctClock }
-      const checked = (request: Req, validateWith: Models.ValidateOptions): Effect.Effect<Res, TencentCloudClient.CallError> => {
+      const checked = (request: Req, validateWith: Models.ValidateOptions): Effect.Effect<Res, Error> => {
         const valid = validate(request, validateWith)
         return Either.isLeft(valid) ? Effect.fail(valid.left) : retry.retry(attempt(valid.right), retryContext)
       }
       // Without a retention window the checks need no clock: no step to read it.
-      const run = (request: Req): Effect.Effect<Res, TencentCloudClient.CallError> =>
+      const run = (request: Req): Effect.Effect<Res, Error> =>
         validateOptions === undefined
           ? Effect.suspend(() => checked(request, noValidateOptions))
           : Effect.flatMap(validateOptions, (validateWith) => checked(request, validateWith))
-      return (request: Req): Effect.Effect<Res, TencentCloudClient.CallError> =>
+      return (request: Req): Effect.Effect<Res, Error> =>
         Effect.tracerWith((tracer) => tracer === builtInTracer ? run(request) : Effect.withSpan(run(request), spanName, spanOptions))
     }
 
-    const roomInfo = invoke("DescribeRoomInfo", Models.DescribeRoomInfoRequest, Models.DescribeRoomInfoResponse, Models.validateDescribeRoomInfo)
-    const userInfo = invoke("DescribeUserInfo", Models.DescribeUserInfoRequest, Models.DescribeUserInfoResponse, Models.validateDescribeUserInfo)
-    const callDetailInfo = invoke(
-      "DescribeCallDetailInfo",
-      Models.DescribeCallDetailInfoRequest,
-      Models.DescribeCallDetailInfoResponse,
-      Models.validateDescribeCallDetailInfo
-    )
-    const userEvent = invoke("DescribeUserEvent", Models.DescribeUserEventRequest, Models.DescribeUserEventResponse, Models.validateDescribeUserEvent)
-
-    return Trtc.of({
-      describeRoomInfo: roomInfo,
-      describeUserInfo: userInfo,
-      describeCallDetailInfo: callDetailInfo,
-      describeUserEvent: userEvent,
-      nowSeconds: client.nowSeconds
-    })
+    // One method per declaration, named after it.
+    const methods: Record<string, unknown> = {}
+    for (const name of Models.actions) {
+      methods[Action.methodName(name)] = invoke(Models.declarations[name] as Action.Action<Models.Action, unknown, unknown>)
+    }
+    const service: Service = { ...(methods as unknown as Methods), nowSeconds: client.nowSeconds }
+    // `Service` is written out for its docs; this fails to compile when it misses a declared action.
+    return Trtc.of(service satisfies Methods)
   })
 
 /**
@@ -286,7 +232,7 @@ export const layer = (
   )
 
 /**
- * The settings read by {@link layerConfig}: `TENCENTCLOUD_REGION`, `TRTC_ENDPOINT`,
+ * The settings read by {@link layerFromEnvironment}: `TENCENTCLOUD_REGION`, `TRTC_ENDPOINT`,
  * `TRTC_LANGUAGE`, `TRTC_TIMEOUT` (a duration such as `10 seconds`) and `TRTC_RPS`.
  *
  * @since 0.1.0
@@ -314,13 +260,45 @@ export const config: Config.Config<Options> = Config.all({
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig = (
-  overrides: Options = {},
-  settings: Config.Config<Options> = config
+export const layerFromEnvironment = (
+  overrides: Options = {}
 ): Layer.Layer<Trtc, TencentCloudClient.EndpointError | ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.unwrapEffect(Effect.map(settings, (fromEnv) => layer(merge(fromEnv, overrides)))).pipe(
-    Layer.provide(Credentials.layerDefault)
-  )
+  fromConfig(Config.map(config, (fromEnv) => merge(fromEnv, overrides))).pipe(Layer.provide(Credentials.layerDefault))
+
+/**
+ * The service with its options read from `Config` (each option a `Config`, or one `Config` of
+ * the whole record), built by {@link layer} from {@link make} as `PgClient.layerConfig` is;
+ * needs an `HttpClient` and `Credentials` like {@link layer}. Without options it is
+ * {@link layerFromEnvironment}: the environment's settings and the default credential chain.
+ *
+ * @example
+ * ```ts
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+ * import * as Trtc from "@effect-trtc/core/Trtc"
+ * import * as Credentials from "@effect-trtc/signer/Credentials"
+ * import * as Config from "effect/Config"
+ * import * as Layer from "effect/Layer"
+ *
+ * const TrtcLive = Trtc.layerConfig({
+ *   region: Config.withDefault(Config.string("TENCENTCLOUD_REGION"), "ap-guangzhou"),
+ *   timeout: Config.withDefault(Config.duration("TRTC_TIMEOUT"), "30 seconds"),
+ *   rps: Config.withDefault(Config.number("TRTC_RPS"), 20)
+ * }).pipe(Layer.provide(Layer.merge(Credentials.layerDefault, NodeHttpClient.layerUndici)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig: {
+  (): Layer.Layer<Trtc, TencentCloudClient.EndpointError | ConfigError.ConfigError, HttpClient.HttpClient>
+  (
+    options: Config.Config.Wrap<Options>
+  ): Layer.Layer<Trtc, TencentCloudClient.EndpointError | ConfigError.ConfigError, HttpClient.HttpClient | Credentials.Credentials>
+  // One body for both overloads (the first needs no `Credentials`: it provides the default chain).
+} = ((options?: Config.Config.Wrap<Options>) => options === undefined ? layerFromEnvironment() : fromConfig(options)) as never
+
+const fromConfig = (options: Config.Config.Wrap<Options>) =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(options), (resolved) => layer(resolved)))
 
 const merge = (base: Options, overrides: Options): Options => {
   const result: Record<string, unknown> = { ...base }

@@ -527,24 +527,30 @@ export const isRetryable = (error: unknown): boolean => {
 }
 
 /**
- * Whether the server refused the request's timestamp (more than 5 minutes off its clock).
+ * Whether the server refused the request's timestamp (`AuthFailure.SignatureExpire`: more than
+ * 5 minutes off its clock), which a clock-skew correction fixes.
  *
  * @since 0.1.0
  * @category retry
  */
 export const isClockSkew = (error: unknown): boolean =>
-  error instanceof AuthFailure && error.code === "AuthFailure.SignatureExpire"
+  // By tag and code, not `instanceof`: the retry policy may be handed an error of a replaced
+  // client (another copy of this module).
+  Predicate.hasProperty(error, "_tag") && error._tag === "AuthFailure" &&
+  Predicate.hasProperty(error, "code") && error.code === "AuthFailure.SignatureExpire"
 
 /**
  * Whether the server refused the request's start as older than the data it keeps
- * (`InvalidParameter.StartTsOversize`, or `StartTimeOversize` for the plan's window).
+ * (`InvalidParameter.StartTsOversize`, or `StartTimeOversize` for the plan's window;
+ * `DescribeUnusualEvent` says `StartTimeExpire`).
  *
  * @since 0.1.0
  * @category retry
  */
 export const isRetentionRefusal = (error: unknown): boolean =>
   error instanceof InvalidParameter &&
-  (error.code === "InvalidParameter.StartTsOversize" || error.code === "InvalidParameter.StartTimeOversize")
+  (error.code === "InvalidParameter.StartTsOversize" || error.code === "InvalidParameter.StartTimeOversize" ||
+    error.code === "InvalidParameter.StartTimeExpire")
 
 // ---------------------------------------------------------------------------
 // decoding a response body

@@ -18,21 +18,23 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
-import * as Deferred from "effect/Deferred"
+import type * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
-import * as Equal from "effect/Equal"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
-import * as Dedupe from "./Dedupe.js"
-import * as EventCatalogue from "./EventCatalogue.js"
-import * as Models from "./Models.js"
-import * as Paginate from "./Paginate.js"
-import { Trtc } from "./Trtc.js"
+import * as Env from "./internal/stream/env.js"
+import * as Events from "./internal/stream/events.js"
+import * as Quality from "./internal/stream/quality.js"
+import * as Rooms from "./internal/stream/rooms.js"
+import * as UnusualEvents from "./internal/stream/unusualEvents.js"
+import * as Users from "./internal/stream/users.js"
+import type * as Models from "./Models.js"
+import type * as Paginate from "./Paginate.js"
+import type { Trtc } from "./Trtc.js"
 import type * as TrtcService from "./Trtc.js"
-import * as TrtcError from "./TrtcError.js"
-import * as Windows from "./Windows.js"
+import type * as Windows from "./Windows.js"
 
 /**
  * A period in Unix seconds, both edges inclusive.
@@ -48,12 +50,7 @@ export type Period = Windows.Window
  * @since 0.1.0
  * @category errors
  */
-export type StreamError =
-  | TrtcService.DescribeRoomInfoError
-  | TrtcService.DescribeUserInfoError
-  | TrtcService.DescribeCallDetailInfoError
-  | TrtcService.DescribeUserEventError
-  | Paginate.PaginationError
+export type StreamError = TrtcService.Error | Paginate.PaginationError
 
 /**
  * Settings shared by the streams.
@@ -100,9 +97,11 @@ export interface Counts {
   readonly events: number
   /** Quality points (`callQuality`). */
   readonly points: number
+  /** Abnormal experiences (`unusualEvents`). */
+  readonly unusualEvents: number
 }
 
-const zero: Counts = { windows: 0, pages: 0, requests: 0, bisections: 0, rooms: 0, users: 0, events: 0, points: 0 }
+const zero: Counts = { windows: 0, pages: 0, requests: 0, bisections: 0, rooms: 0, users: 0, events: 0, points: 0, unusualEvents: 0 }
 
 /**
  * Progress counters the streams update when the service is present (it is optional): a CLI
@@ -133,7 +132,8 @@ export class Progress extends Context.Tag("@effect-trtc/core/TrtcStream/Progress
         rooms: c.rooms + (delta.rooms ?? 0),
         users: c.users + (delta.users ?? 0),
         events: c.events + (delta.events ?? 0),
-        points: c.points + (delta.points ?? 0)
+        points: c.points + (delta.points ?? 0),
+        unusualEvents: c.unusualEvents + (delta.unusualEvents ?? 0)
       })),
     reset: Ref.set(ref, zero)
   }))
@@ -246,368 +246,38 @@ export interface QualityPoint {
   readonly value: number
 }
 
-// ---------------------------------------------------------------------------
-// internals
-// ---------------------------------------------------------------------------
-
-interface Env {
-  readonly trtc: TrtcService.Service
-  readonly add: (delta: Partial<Counts>) => Effect.Effect<void>
-  readonly concurrency: number
-  readonly retentionDays: number
-  readonly pageSize: number
-  readonly minSpan: number
-  readonly eventSpan: number | undefined
-  /**
-   * The first failure of this run of the stream (or of the streams sharing `Options.failure`). `mapEffect` interrupts its other fetches when
-   * one of them fails, but a failure upstream of it (a user list, a room window) waits for its
-   * turn in output order while the fetches in flight go on with their next windows and pages.
-   * Every request checks this first, so that after a failure nothing new is sent.
-   */
-  readonly failed: Deferred.Deferred<never, StreamError>
-}
-
-const env = (options: Options | undefined): Effect.Effect<Env, never, Trtc> =>
-  Effect.gen(function*() {
-    const trtc = yield* Trtc
-    const progress = yield* Effect.serviceOption(Progress)
-    return {
-      trtc,
-      add: Option.match(progress, { onNone: () => () => Effect.void, onSome: (p) => p.add }),
-      concurrency: Math.max(1, Math.floor(options?.concurrency ?? 4)),
-      retentionDays: options?.retentionDays ?? Models.retentionDays,
-      pageSize: options?.pageSize ?? Paginate.maxPageSize,
-      minSpan: Math.max(1, options?.minSpanSeconds ?? 60),
-      eventSpan: options?.eventSpanSeconds,
-      failed: options?.failure ?? (yield* Deferred.make<never, StreamError>())
-    }
-  })
-
-/** `request`, counted, unless the run has failed already: then that failure, without sending or counting. */
-const send = <A, R>(e: Env, request: Effect.Effect<A, StreamError, R>): Effect.Effect<A, StreamError, R> =>
-  Effect.flatMap(Deferred.poll(e.failed), Option.getOrElse(() => Effect.zipRight(e.add({ requests: 1 }), request)))
-
-/** A unit of work whose failure ends the run: it is recorded for {@link send} to see. */
-const fatal = <A, R>(e: Env, work: Effect.Effect<A, StreamError, R>): Effect.Effect<A, StreamError, R> =>
-  Effect.tapError(work, (error) => Deferred.fail(e.failed, error))
-
-/** A window refused as too big, which a narrower window may fix. */
-const isTooBig = (error: StreamError): boolean =>
-  error._tag === "ResponseSizeLimitExceeded" ||
-  (error._tag === "InvalidParameter" && error.code === "InvalidParameter.QueryScaleOversize")
-
 /**
- * `fetch(window)`, and when the window is refused as too big its two halves (recursively, down
- * to `minSpan`), concatenated in time order. `combine` joins the halves' results. A window whose
- * start the server refuses as older than retention is clamped again, once, on the server's clock
- * as the client now knows it (a skewed clock is learned from that very refusal).
+ * One abnormal experience of a user (`DescribeUnusualEvent`), with the catalogue's words for
+ * it and for each abnormal event behind it.
+ *
+ * @since 0.1.0
+ * @category models
  */
-const withBisection = <A, R>(
-  e: Env,
-  window: Windows.Window,
-  fetch: (window: Windows.Window) => Effect.Effect<A, StreamError, R>,
-  combine: (left: A, right: A, middle: number) => A
-): Effect.Effect<A, StreamError, R> => {
-  const reclamp = (w: Windows.Window, error: StreamError): Effect.Effect<A, StreamError, R> =>
-    Effect.flatMap(e.trtc.nowSeconds, (nowSeconds) => {
-      const again = Windows.clamp(w, { nowSeconds, retentionDays: e.retentionDays }).window
-      return Option.isSome(again) && again.value.start > w.start
-        ? Effect.zipRight(
-            Effect.logDebug(`Window ${w.start}..${w.end} refused as older than retention (${error._tag}); clamped again to start at ${again.value.start}`),
-            go(again.value, true)
-          )
-        : Effect.fail(error)
-    })
-  const go = (w: Windows.Window, reclamped: boolean): Effect.Effect<A, StreamError, R> =>
-    Effect.zipRight(
-      e.add({ windows: 1 }),
-      Effect.catchIf(fetch(w), isTooBig, (error) =>
-        Option.match(Windows.bisect(w, e.minSpan), {
-          onNone: () => Effect.fail(error),
-          onSome: ([left, right]) =>
-            Effect.zipRight(
-              Effect.zipRight(
-                e.add({ bisections: 1 }),
-                Effect.logDebug(`Window ${w.start}..${w.end} refused as too big (${error._tag}); bisecting`)
-              ),
-              Effect.zipWith(go(left, reclamped), go(right, reclamped), (a, b) => combine(a, b, left.end))
-            )
-        })).pipe(Effect.catchIf((error) => !reclamped && TrtcError.isRetentionRefusal(error), (error) => reclamp(w, error)))
-    )
-  return go(window, false)
+export interface UnusualEvent {
+  readonly sdkAppId: number
+  readonly roomId: string
+  readonly userId: string
+  /** Table 5.3: 1 slow room entry, 2 video could not start, 3 audio could not start, 4 video lag, 5 audio lag. */
+  readonly experienceId: number
+  /** `EventCatalogue.describeExperience`: "Video lagged". */
+  readonly description: string
+  /** When it was reported, Unix ms. */
+  readonly timeMs: number
+  readonly events: ReadonlyArray<{
+    /** Table 5.4 or 5.5. */
+    readonly abnormalEventId: number
+    /** The remote user that caused it; `""` when none. */
+    readonly peerId: string
+    /** `EventCatalogue.describeAbnormalEvent`: "The downstream big image lagged". */
+    readonly description: string
+  }>
 }
-
-const byCreation = (a: Models.RoomState, b: Models.RoomState) =>
-  a.createTime - b.createTime || (a.commId < b.commId ? -1 : a.commId > b.commId ? 1 : 0)
-
-const roomsOfWindow = (e: Env, sdkAppId: number, window: Windows.Window, roomId: string | undefined) =>
-  withBisection(
-    e,
-    window,
-    (w) =>
-      Stream.runCollect(Paginate.pages(
-        (pageNumber, pageSize) =>
-          Effect.map(
-            send(e, e.trtc.describeRoomInfo(new Models.DescribeRoomInfoRequest({
-              sdkAppId,
-              startTime: w.start,
-              endTime: w.end,
-              ...(roomId === undefined ? {} : { roomId }),
-              pageNumber,
-              pageSize
-            }))),
-            (response) => response.roomList
-          ),
-        { action: "DescribeRoomInfo", pageSize: e.pageSize, onPage: () => e.add({ pages: 1 }) }
-      )).pipe(Effect.map((chunk) => Array.from(chunk))),
-    (a, b) => [...a, ...b]
-  ).pipe(Effect.map((rows) => rows.sort(byCreation)))
-
-const createTimeOf = (call: CallRef): number => {
-  if (call.createTime !== undefined) return call.createTime
-  const last = call.commId.slice(call.commId.lastIndexOf("_") + 1)
-  const parsed = Number(last)
-  return Number.isFinite(parsed) && last.length > 0 ? parsed : 0
-}
-
-/** The period of a call: its life, cut to `period` when given, clamped to retention and now. */
-const callPeriod = (e: Env, call: CallRef, period: Period | undefined) =>
-  Effect.gen(function*() {
-    const now = yield* e.trtc.nowSeconds
-    const end = call.isFinished === true && call.destroyTime !== undefined && call.destroyTime > 0
-      ? call.destroyTime
-      : Math.max(call.destroyTime ?? 0, now)
-    const life = Windows.make(createTimeOf(call), end)
-    const wanted = period === undefined ? Option.some(life) : Windows.intersect(life, period)
-    if (Option.isNone(wanted)) return Option.none<Windows.Window>()
-    // Pure clamp: the period was clamped (and warned about) once already where it came from.
-    return Windows.clamp(wanted.value, { nowSeconds: now, retentionDays: e.retentionDays }).window
-  })
-
-const usersOfCall = (e: Env, call: CallRef, period: Period | undefined): Effect.Effect<Array<User>, StreamError> =>
-  Effect.gen(function*() {
-    const span = yield* callPeriod(e, call, period)
-    if (Option.isNone(span)) return []
-    const rows: Array<Models.UserInformation> = []
-    for (const window of Windows.split(span.value, Windows.maxSpans.DescribeUserInfo)) {
-      const found = yield* withBisection<Array<Models.UserInformation>, never>(
-        e,
-        window,
-        (w) =>
-          Stream.runCollect(Paginate.pages(
-            (pageNumber, pageSize) =>
-              Effect.map(
-                send(e, e.trtc.describeUserInfo(new Models.DescribeUserInfoRequest({
-                  commId: call.commId,
-                  startTime: w.start,
-                  endTime: w.end,
-                  sdkAppId: call.sdkAppId,
-                  pageNumber,
-                  pageSize
-                }))),
-                (response) => response.userList
-              ),
-            { action: "DescribeUserInfo", pageSize: e.pageSize, onPage: () => e.add({ pages: 1 }) }
-          )).pipe(Effect.map((chunk): Array<Models.UserInformation> => Array.from(chunk))),
-        (a, b) => [...a, ...b]
-      )
-      for (const row of found) rows.push(row)
-    }
-    const users = Dedupe.mergeUsers(rows).map((u): User => ({
-      sdkAppId: call.sdkAppId,
-      commId: call.commId,
-      roomId: call.roomId,
-      userId: u.userId,
-      joinTs: u.joinTs,
-      leaveTs: u.leaveTs,
-      finished: u.finished,
-      sessions: u.sessions
-    }))
-    yield* e.add({ users: users.length })
-    return users
-  })
-
-const compareEvents = (a: Event, b: Event) =>
-  a.timeMs - b.timeMs ||
-  (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0) ||
-  a.eventId - b.eventId || a.type - b.type || a.paramOne - b.paramOne || a.paramTwo - b.paramTwo
-
-const eventsOfUser = (e: Env, call: CallRef, userId: string, period: Period | undefined): Effect.Effect<Array<Event>, StreamError> =>
-  Effect.gen(function*() {
-    const span = yield* callPeriod(e, call, period)
-    if (Option.isNone(span)) return []
-    const range = span.value
-    const windows = e.eventSpan === undefined ? [range] : Windows.split(range, e.eventSpan)
-    const filter = Dedupe.eventFilter<Event>()
-    const out: Array<Event> = []
-    for (const window of windows) {
-      const events = yield* withBisection(
-        e,
-        window,
-        (w) =>
-          send(
-            e,
-            e.trtc.describeUserEvent(new Models.DescribeUserEventRequest({
-              commId: call.commId,
-              startTime: w.start,
-              endTime: w.end,
-              userId,
-              roomId: call.roomId,
-              sdkAppId: call.sdkAppId
-            }))
-          ).pipe(
-            Effect.tap(() => e.add({ pages: 1 })),
-            Effect.map((response) => {
-              const list: Array<Event> = []
-              for (const group of response.data) {
-                for (const m of group.content) {
-                  list.push({
-                    sdkAppId: call.sdkAppId,
-                    commId: call.commId,
-                    roomId: call.roomId,
-                    userId,
-                    peerId: group.peerId,
-                    type: m.type,
-                    timeMs: m.timeMs,
-                    eventId: m.eventId,
-                    paramOne: m.paramOne,
-                    paramTwo: m.paramTwo,
-                    description: EventCatalogue.describe(m.eventId, m.paramOne, m.paramTwo)
-                  })
-                }
-              }
-              return list
-            })
-          ),
-        // The halves share the middle second: the left keeps what lies before it.
-        (left, right, middle) => [...left.filter((ev) => ev.timeMs < middle * 1000), ...right]
-      )
-      // Each millisecond belongs to one window (order by time across windows); the period is
-      // whole seconds; the filter drops what a server returned twice at an edge.
-      const owned = events.filter((ev) => Windows.owns(window, range.end, ev.timeMs) && Windows.containsMs(range, ev.timeMs))
-      for (const ev of filter.next(window.end, owned.sort(compareEvents))) out.push(ev)
-    }
-    yield* e.add({ events: out.length })
-    return out
-  })
-
-/** The identity of a quality point within a call: the same sample seen twice is one. */
-const pointKey = (p: QualityPoint): string => `${p.userId}\u0000${p.peerId}\u0000${p.dataType}\u0000${p.time}`
-
-/**
- * One page of `DescribeCallDetailInfo`: its user rows (which say when paging ends) and the
- * series of those users, kept with the first row so the page's order survives `Paginate.pages`.
- */
-interface QualityPage {
-  readonly user: Models.UserInformation
-  readonly data: ReadonlyArray<Models.QualityData>
-}
-
-const qualityOfWindow = (e: Env, call: CallRef, dataTypes: ReadonlyArray<string>, window: Windows.Window) =>
-  withBisection<Array<QualityPoint>, never>(
-    e,
-    window,
-    (w) =>
-      Stream.runCollect(Paginate.pages(
-        (pageNumber, pageSize) =>
-          Effect.map(
-            send(e, e.trtc.describeCallDetailInfo(new Models.DescribeCallDetailInfoRequest({
-              commId: call.commId,
-              startTime: w.start,
-              endTime: w.end,
-              sdkAppId: call.sdkAppId,
-              dataType: dataTypes,
-              pageNumber,
-              pageSize
-            }))),
-            (response) => response.userList.map((user, i): QualityPage => ({ user, data: i === 0 ? response.data : [] }))
-          ),
-        {
-          action: "DescribeCallDetailInfo",
-          // With DataType the API takes at most 6 users a page.
-          pageSize: Math.min(e.pageSize, Models.maxPageSizeWithDataType),
-          equals: (a, b) => Equal.equals(a.user, b.user),
-          onPage: () => e.add({ pages: 1 })
-        }
-      )).pipe(Effect.map((chunk) => {
-        const points: Array<QualityPoint> = []
-        for (const page of chunk) {
-          for (const series of page.data) {
-            for (const tv of series.content) {
-              points.push({
-                sdkAppId: call.sdkAppId,
-                commId: call.commId,
-                roomId: call.roomId,
-                userId: series.userId,
-                peerId: series.peerId,
-                dataType: series.dataType,
-                time: tv.time,
-                value: tv.value
-              })
-            }
-          }
-        }
-        return points
-      })),
-    // The halves share the middle second; the window's filter drops what both returned.
-    (left, right) => [...left, ...right]
-  )
-
-/**
- * The quality points of a call, window by window (several in flight, output in window order),
- * each once: a user on two pages (two sessions) or a sample at a shared window edge comes again.
- */
-const qualityOfCall = (e: Env, call: CallRef, dataTypes: ReadonlyArray<string>, period: Period | undefined) =>
-  Stream.unwrap(Effect.gen(function*() {
-    const span = yield* callPeriod(e, call, period)
-    if (Option.isNone(span)) return Stream.empty
-    const range = span.value
-    // One filter per run: within a window every key, across an edge only the edge's seconds.
-    let end = range.start
-    const filter = Dedupe.windowFilter<QualityPoint>(pointKey, (p) => Dedupe.nearEdge(end, p.time * 1000))
-    return Stream.fromIterable(Windows.split(range, Windows.maxSpans.DescribeCallDetailInfo)).pipe(
-      Stream.mapEffect(
-        (w) => fatal(e, Effect.map(qualityOfWindow(e, call, dataTypes, w), (points) => ({ w, points }))),
-        { concurrency: e.concurrency }
-      ),
-      Stream.mapConcatEffect(({ points, w }) => {
-        end = w.end
-        const fresh = filter.next(points.filter((p) => p.time >= range.start && p.time <= range.end))
-        return Effect.as(e.add({ points: fresh.length }), fresh)
-      })
-    )
-  }))
-
-const toRoom = (sdkAppId: number, r: Models.RoomState): Room => ({
-  sdkAppId,
-  commId: r.commId,
-  roomId: r.roomId,
-  createTime: r.createTime,
-  destroyTime: r.destroyTime,
-  isFinished: r.isFinished,
-  creatorUserId: r.userId
-})
-
-/** The period clamped once, on the server's clock, with a warning when it asked for data that is gone. */
-const clampPeriod = (e: Env, period: Period) => Windows.clampNow(period, { retentionDays: e.retentionDays, now: e.trtc.nowSeconds })
-
-/** The rooms of a period already clamped by {@link clampPeriod}. */
-const roomsWith = (e: Env, sdkAppId: number, clamped: Windows.Window, roomId: string | undefined): Stream.Stream<Room, StreamError> =>
-  Stream.suspend(() => {
-    // One filter per run of the stream: it remembers the previous window's rooms only.
-    const filter = Dedupe.windowFilter<Models.RoomState>(Dedupe.roomKey)
-    return Stream.fromIterable(Windows.split(clamped, Windows.maxSpans.DescribeRoomInfo)).pipe(
-      Stream.mapEffect((w) => fatal(e, roomsOfWindow(e, sdkAppId, w, roomId)), { concurrency: e.concurrency }),
-      Stream.mapConcatEffect((rows) => {
-        const fresh = filter.next(rows)
-        return Effect.as(e.add({ rooms: fresh.length }), fresh.map((r) => toRoom(sdkAppId, r)))
-      })
-    )
-  })
 
 // ---------------------------------------------------------------------------
-// public streams
+// public streams (bodies in internal/stream/)
 // ---------------------------------------------------------------------------
+
+const env = (options: Options | undefined) => Effect.flatMap(Effect.serviceOption(Progress), (progress) => Env.make(options, progress))
 
 /**
  * The rooms (calls) of an app alive in a period, optionally of one room id, each once, by
@@ -624,8 +294,8 @@ export const rooms = (
 ): Stream.Stream<Room, StreamError, Trtc> =>
   Stream.unwrap(Effect.gen(function*() {
     const e = yield* env(options)
-    const clamped = yield* clampPeriod(e, period)
-    return Option.match(clamped.window, { onNone: () => Stream.empty, onSome: (w) => roomsWith(e, sdkAppId, w, roomId) })
+    const clamped = yield* Env.clampPeriod(e, period)
+    return Option.match(clamped.window, { onNone: () => Stream.empty, onSome: (w) => Rooms.roomsWith(e, sdkAppId, w, roomId) })
   }))
 
 /**
@@ -636,7 +306,7 @@ export const rooms = (
  * @category streams
  */
 export const users = (call: CallRef, period?: Period, options?: Options): Stream.Stream<User, StreamError, Trtc> =>
-  Stream.unwrap(Effect.map(env(options), (e) => Stream.fromIterableEffect(fatal(e, usersOfCall(e, call, period)))))
+  Stream.unwrap(Effect.map(env(options), (e) => Stream.fromIterableEffect(Env.fatal(e, Users.usersOfCall(e, call, period)))))
 
 /**
  * The events one user reported in a call (in `period`, default the call's whole life), by time.
@@ -651,7 +321,7 @@ export const userEvents = (
   options?: Options
 ): Stream.Stream<Event, StreamError, Trtc> =>
   Stream.unwrap(Effect.map(env(options), (e) =>
-    Stream.fromIterableEffect(fatal(e, eventsOfUser(e, call, typeof user === "string" ? user : user.userId, period)))))
+    Stream.fromIterableEffect(Env.fatal(e, Events.eventsOfUser(e, call, typeof user === "string" ? user : user.userId, period)))))
 
 /**
  * The quality series of a call (in `period`, default the call's whole life) for the metrics
@@ -670,16 +340,7 @@ export const callQuality = (
   period?: Period,
   options?: Options
 ): Stream.Stream<QualityPoint, StreamError, Trtc> =>
-  Stream.unwrap(Effect.map(env(options), (e) => qualityOfCall(e, call, dataTypes, period)))
-
-const eventsOfCalls = (e: Env, calls: Stream.Stream<CallRef, StreamError>, period: Period | undefined) =>
-  calls.pipe(
-    // One call's users at a time (a bounded list), then one user's events per fetch, several
-    // in flight; `mapEffect` keeps the order whatever finishes first.
-    Stream.mapConcatEffect((call) => Effect.map(fatal(e, usersOfCall(e, call, period)), (us) => us.map((user) => ({ call, user })))),
-    Stream.mapEffect(({ call, user }) => fatal(e, eventsOfUser(e, call, user.userId, period)), { concurrency: e.concurrency }),
-    Stream.flattenIterables
-  )
+  Stream.unwrap(Effect.map(env(options), (e) => Quality.qualityOfCall(e, call, dataTypes, period)))
 
 /**
  * Every event of every user of a call, by user (first join) then time.
@@ -688,7 +349,7 @@ const eventsOfCalls = (e: Env, calls: Stream.Stream<CallRef, StreamError>, perio
  * @category streams
  */
 export const callEvents = (call: CallRef, options?: Options): Stream.Stream<Event, StreamError, Trtc> =>
-  Stream.unwrap(Effect.map(env(options), (e) => eventsOfCalls(e, Stream.make(call), undefined)))
+  Stream.unwrap(Effect.map(env(options), (e) => Events.eventsOfCalls(e, Stream.make(call), undefined)))
 
 /**
  * Every event of an app in a period: every call alive in it (`rooms`), every user of each call
@@ -724,9 +385,34 @@ export const events = (sdkAppId: number, period: Period, options?: Options): Str
   Stream.unwrap(Effect.gen(function*() {
     const e = yield* env(options)
     // Clamped here only: the rooms and each call's period are cut to the clamped window.
-    const clamped = yield* clampPeriod(e, period)
+    const clamped = yield* Env.clampPeriod(e, period)
     return Option.match(clamped.window, {
       onNone: () => Stream.empty,
-      onSome: (w) => eventsOfCalls(e, roomsWith(e, sdkAppId, w, undefined), w)
+      onSome: (w) => Events.eventsOfCalls(e, Rooms.roomsWith(e, sdkAppId, w, undefined), w)
+    })
+  }))
+
+/**
+ * The abnormal experiences of an app's users (of one room when `roomId` is given) in a period,
+ * each once, by time (then room, user, experience). The period is clamped to retention and cut
+ * into the action's 1 h windows; an answer holds at most 20 experiences and cannot be paged, so
+ * a full answer is asked again as two halves (down to `minSpanSeconds`, with a warning when a
+ * window that narrow is still full: more may exist than the API shows).
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const unusualEvents = (
+  sdkAppId: number,
+  period: Period,
+  roomId?: string,
+  options?: Options
+): Stream.Stream<UnusualEvent, StreamError, Trtc> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const e = yield* env(options)
+    const clamped = yield* Env.clampPeriod(e, period)
+    return Option.match(clamped.window, {
+      onNone: () => Stream.empty,
+      onSome: (w) => UnusualEvents.unusualEventsWith(e, sdkAppId, w, roomId)
     })
   }))

@@ -1,5 +1,6 @@
 /**
- * Time windows: how a period is cut into the spans each TRTC query API accepts, clamped to the
+ * Time windows: how a period is cut into the spans each TRTC query API accepts (each action's
+ * `maxSpanSeconds` is in its declaration, `Models.declarations`), clamped to the
  * retention window and to "now", and bisected when the server finds a window too big.
  *
  * Edge semantics. A `Window` is `[start, end]` in Unix seconds with BOTH edges inclusive, as the
@@ -15,6 +16,7 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Constants from "./internal/models/constants.js"
 
 /**
  * A time window in Unix seconds, both edges inclusive.
@@ -42,22 +44,6 @@ export const make = (start: number, end: number): Window => ({ start, end })
  * @category getters
  */
 export const span = (window: Window): number => window.end - window.start
-
-/**
- * The largest `EndTime - StartTime` each action accepts, in seconds (reference §4).
- * `DescribeUserEvent` documents no maximum: its default span is the whole call.
- *
- * @since 0.1.0
- * @category constants
- */
-export const maxSpans = {
-  DescribeRoomInfo: 86_400,
-  DescribeUserInfo: 14_400,
-  /** With `DataType` (metrics). */
-  DescribeCallDetailInfo: 3_600,
-  /** Without `DataType` (user list only). */
-  DescribeCallDetailInfoWithoutMetrics: 14_400
-} as const
 
 /**
  * Splits `[range.start, range.end]` into consecutive windows of at most `maxSpan` seconds that
@@ -198,7 +184,7 @@ export interface Clamped {
  * @category clamping
  */
 export const clamp = (period: Window, options: ClampOptions): Clamped => {
-  const retentionDays = options.retentionDays ?? 14
+  const retentionDays = options.retentionDays ?? Constants.retentionDays
   const margin = options.marginSeconds ?? retentionMarginSeconds
   const edge = options.nowSeconds - retentionDays * 86_400
   const oldest = edge + margin
@@ -247,7 +233,7 @@ export const clampNow = Effect.fn("Windows.clampNow")(function*(
   const clamped = clamp(period, { retentionDays: options?.retentionDays, marginSeconds: options?.marginSeconds, nowSeconds })
   if (clamped.startLost) {
     yield* Effect.logWarning(
-      `Period start ${period.start} is older than the ${options?.retentionDays ?? 14}-day retention window; ` +
+      `Period start ${period.start} is older than the ${options?.retentionDays ?? Constants.retentionDays}-day retention window; ` +
         `clamped to ${Option.match(clamped.window, { onNone: () => "nothing", onSome: (w) => String(w.start) })}`
     )
   }

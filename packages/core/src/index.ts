@@ -13,6 +13,16 @@ export * as Models from "./Models.js"
 /**
  * @since 0.1.0
  */
+export * as Action from "./Action.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as CommId from "./CommId.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as TrtcError from "./TrtcError.js"
 
 /**

@@ -50,7 +50,7 @@ layer(Emulator.layer({ seed: 11, rps: 0 }))("emulator and core agree on the wire
       const room = [...app.rooms].sort((a, b) => b.sessions.length - a.sessions.length)[0]!
       const start = room.createTime
       const userId = room.sessions[0]!.userId
-      const requests = {
+      const requests: { readonly [A in Models.Action]: Schema.Schema.Type<Models.Declarations[A]["request"]> } = {
         DescribeRoomInfo: new Models.DescribeRoomInfoRequest({ sdkAppId: app.sdkAppId, startTime: start, endTime: start + 3600, pageSize: 100 }),
         DescribeUserInfo: new Models.DescribeUserInfoRequest({ sdkAppId: app.sdkAppId, commId: room.commId, startTime: start, endTime: start + 3600 }),
         DescribeCallDetailInfo: new Models.DescribeCallDetailInfoRequest({
@@ -67,7 +67,8 @@ layer(Emulator.layer({ seed: 11, rps: 0 }))("emulator and core agree on the wire
           userId,
           startTime: start,
           endTime: room.destroyTime
-        })
+        }),
+        DescribeUnusualEvent: new Models.DescribeUnusualEventRequest({ sdkAppId: app.sdkAppId, startTime: start, endTime: start + 3600 })
       }
       for (const action of Models.actions) {
         const reply = yield* call(emulator, action, Models.toWireJson(action, requests[action] as never))

@@ -178,11 +178,12 @@ describe("Models", () => {
 
     it("constants match the reference", () => {
       assert.strictEqual(Models.version, "2019-07-22")
-      assert.deepStrictEqual([...Models.actions], ["DescribeRoomInfo", "DescribeUserInfo", "DescribeCallDetailInfo", "DescribeUserEvent"])
+      assert.deepStrictEqual([...Models.actions], ["DescribeRoomInfo", "DescribeUserInfo", "DescribeCallDetailInfo", "DescribeUserEvent", "DescribeUnusualEvent"])
       assert.strictEqual(Models.maxSpanSeconds.DescribeRoomInfo, 86400)
       assert.strictEqual(Models.maxSpanSeconds.DescribeUserInfo, 14400)
       assert.strictEqual(Models.maxSpanSeconds.DescribeCallDetailInfo, 14400)
       assert.strictEqual(Models.maxSpanSeconds.DescribeCallDetailInfoWithDataType, 3600)
+      assert.strictEqual(Models.maxSpanSeconds.DescribeUnusualEvent, 3600)
       assert.strictEqual(Models.maxPageSize, 100)
       assert.deepStrictEqual(Models.defaultPageSize, { DescribeRoomInfo: 10, DescribeUserInfo: 6, DescribeCallDetailInfo: 6 })
     })

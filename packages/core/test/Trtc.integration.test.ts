@@ -5,6 +5,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
 import * as Credentials from "@effect-trtc/signer/Credentials"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -188,7 +190,7 @@ describe("Trtc against the emulator", () => {
       assert.strictEqual((yield* emulator.requests).length, 2)
     })))
 
-  it.scopedLive("layerConfig reads the endpoint, region and credentials from the environment", () =>
+  it.scopedLive("layerFromEnvironment reads the endpoint, region and credentials from the environment", () =>
     atPinnedNow(Effect.gen(function*() {
       const emulator = yield* Emulator.make(pinnedOptions({ dataSet }))
       const env = ConfigProvider.fromMap(new Map([
@@ -201,10 +203,35 @@ describe("Trtc against the emulator", () => {
       const sent: Array<Record<string, string>> = []
       const request = new Models.DescribeRoomInfoRequest({ sdkAppId: app.sdkAppId, startTime: anchor - 3600, endTime: anchor })
       const response = yield* Effect.flatMap(Trtc.Trtc, (trtc) => trtc.describeRoomInfo(request)).pipe(
-        Effect.provide(Trtc.layerConfig().pipe(Layer.provide(recordingHttp(sent)), Layer.provide(Layer.setConfigProvider(env))))
+        Effect.provide(Trtc.layerFromEnvironment().pipe(Layer.provide(recordingHttp(sent)), Layer.provide(Layer.setConfigProvider(env))))
       )
       assert.match(response.requestId, /\S/)
       assert.strictEqual(sent[0]!["x-tc-region"], "ap-beijing")
+      assert.strictEqual(sent.length, 1)
+    })))
+
+  it.scopedLive("layerConfig takes each option as a Config (Config.Wrap) and fails with a ConfigError naming a bad one", () =>
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ dataSet }))
+      const settings = ConfigProvider.fromMap(new Map([["MY_ENDPOINT", emulator.url], ["MY_REGION", "ap-singapore"], ["MY_RPS", "fast"]]))
+      const sent: Array<Record<string, string>> = []
+      const request = new Models.DescribeRoomInfoRequest({ sdkAppId: app.sdkAppId, startTime: anchor - 3600, endTime: anchor })
+      const live = Trtc.layerConfig({ endpoint: Config.string("MY_ENDPOINT"), region: Config.string("MY_REGION") }).pipe(
+        Layer.provide(Layer.merge(goodKey, recordingHttp(sent))),
+        Layer.provide(Layer.setConfigProvider(settings))
+      )
+      const response = yield* Effect.flatMap(Trtc.Trtc, (trtc) => trtc.describeRoomInfo(request)).pipe(Effect.provide(live))
+      assert.match(response.requestId, /\S/)
+      assert.strictEqual(sent[0]!["x-tc-region"], "ap-singapore")
+
+      const bad = Trtc.layerConfig({ endpoint: Config.string("MY_ENDPOINT"), rps: Config.number("MY_RPS") }).pipe(
+        Layer.provide(Layer.merge(goodKey, recordingHttp(sent))),
+        Layer.provide(Layer.setConfigProvider(settings))
+      )
+      const exit = yield* Effect.exit(Effect.provide(Trtc.Trtc, bad))
+      const error = failureOf(exit)
+      assert.isTrue(ConfigError.isConfigError(error))
+      assert.include(String(error), "MY_RPS")
       assert.strictEqual(sent.length, 1)
     })))
 

@@ -4,6 +4,7 @@ import * as FastCheck from "effect/FastCheck"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
+import * as Models from "../src/Models.js"
 import * as Windows from "../src/Windows.js"
 
 const range = FastCheck.tuple(
@@ -53,7 +54,7 @@ describe("Windows.split", () => {
   })
 
   it("splits three days into 24 h windows sharing their edges", () => {
-    assert.deepStrictEqual(Windows.split(Windows.make(0, 3 * 86_400 + 5), Windows.maxSpans.DescribeRoomInfo), [
+    assert.deepStrictEqual(Windows.split(Windows.make(0, 3 * 86_400 + 5), Models.declarations.DescribeRoomInfo.maxSpanSeconds), [
       { start: 0, end: 86_400 },
       { start: 86_400, end: 172_800 },
       { start: 172_800, end: 259_200 },

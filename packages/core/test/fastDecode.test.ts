@@ -11,7 +11,8 @@ const responses = [
   Models.DescribeRoomInfoResponse,
   Models.DescribeUserInfoResponse,
   Models.DescribeCallDetailInfoResponse,
-  Models.DescribeUserEventResponse
+  Models.DescribeUserEventResponse,
+  Models.DescribeUnusualEventResponse
 ] as const
 
 type Mutation = readonly [at: number, change: "delete" | "replace" | "add", value: unknown]
@@ -66,7 +67,7 @@ const schemaDecode = (schema: Schema.Schema<unknown, unknown>) =>
   Schema.decodeUnknownEither(schema, { errors: "first", onExcessProperty: "ignore" })
 
 describe("fast response decoding and request encoding", () => {
-  it("covers the four response classes", () => {
+  it("covers every response class", () => {
     for (const schema of responses) assert.isDefined(FastDecode.lookup(schema), schema.identifier)
   })
 
@@ -133,7 +134,8 @@ describe("fast response decoding and request encoding", () => {
     Models.DescribeRoomInfoRequest,
     Models.DescribeUserInfoRequest,
     Models.DescribeCallDetailInfoRequest,
-    Models.DescribeUserEventRequest
+    Models.DescribeUserEventRequest,
+    Models.DescribeUnusualEventRequest
   ] as const
 
   for (const schema of requests) {

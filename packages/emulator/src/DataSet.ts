@@ -2,7 +2,7 @@
  * The data the emulator serves: apps → rooms (calls) → user sessions → events. A plain,
  * JSON-able value, either generated deterministically from a seed and an anchor time, or
  * loaded from a file (the same shape `GET /_admin/dataset` exports), plus the sorted lookups
- * the server needs to answer the four actions.
+ * the server needs to answer the five actions.
  *
  * @since 0.1.0
  */
@@ -21,7 +21,8 @@ import {
   sessionsOverlapping
 } from "./internal/dataSetIndex.js"
 import { metrics, sample } from "./internal/dataSetQuality.js"
-import { isExactDataSet } from "./internal/dataSetValidate.js"
+import { isDismissalEventId } from "./internal/abnormalIds.js"
+import { abnormalProblem, isExactDataSet } from "./internal/dataSetValidate.js"
 
 // ---------------------------------------------------------------------------
 // models
@@ -48,6 +49,34 @@ export interface Event {
 }
 
 /**
+ * One cause of an abnormal experience, as `DescribeUnusualEvent` reports it (`AbnormalEvent`):
+ * an id of the exceptional room dismissal table (1001–1032, reported once the room is
+ * dismissed) or of the real-time table (2001–2026). `peerId` is the remote user whose stream it
+ * is about, `""` for the user's own side.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AbnormalEvent {
+  readonly abnormalEventId: number
+  readonly peerId: string
+}
+
+/**
+ * One abnormal experience of a user during a session (`AbnormalExperience`): `experienceId`
+ * 1 slow room entry, 2 video could not start, 3 audio could not start, 4 video lag, 5 audio lag.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AbnormalExperience {
+  readonly experienceId: number
+  /** Unix s, within the session. */
+  readonly eventTime: number
+  readonly events: ReadonlyArray<AbnormalEvent>
+}
+
+/**
  * One stay of one user in a call. A user who leaves and rejoins has several sessions.
  *
  * @since 0.1.0
@@ -65,6 +94,11 @@ export interface Session {
   readonly clientIp: string
   /** Sorted by `timeMs`, all within [joinTs, leaveTs] in ms. */
   readonly events: ReadonlyArray<Event>
+  /**
+   * Abnormal experiences (`DescribeUnusualEvent`), sorted by `eventTime`. Absent when there are
+   * none, so data sets written before it existed load unchanged.
+   */
+  readonly abnormal?: ReadonlyArray<AbnormalExperience>
 }
 
 /**
@@ -144,6 +178,13 @@ export interface GenerateOptions {
    * it is.
    */
   readonly largeRooms?: { readonly share: number; readonly users?: Count | undefined } | undefined
+  /**
+   * For an emulator whose calls progress with its clock (`Emulator.Options.progressive`): the
+   * calls running at the anchor really end later, up to 3 h after it (finished, their users
+   * leave and their exit events come after the anchor), instead of being cut at the anchor and
+   * left open. Default `false`; the other calls are the same either way.
+   */
+  readonly progressive?: boolean | undefined
 }
 
 /**
@@ -186,6 +227,29 @@ export const EventSchema = Schema.Struct({
 })
 
 /**
+ * Schema of an {@link AbnormalEvent}.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AbnormalEventSchema = Schema.Struct({
+  abnormalEventId: Int,
+  peerId: Schema.String
+})
+
+/**
+ * Schema of an {@link AbnormalExperience}.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AbnormalExperienceSchema = Schema.Struct({
+  experienceId: Int,
+  eventTime: NonNegativeInt,
+  events: Schema.Array(AbnormalEventSchema)
+})
+
+/**
  * Schema of a {@link Session}.
  *
  * @since 0.1.0
@@ -199,7 +263,8 @@ export const SessionSchema = Schema.Struct({
   deviceType: Schema.String,
   sdkVersion: Schema.String,
   clientIp: Schema.String,
-  events: Schema.Array(EventSchema)
+  events: Schema.Array(EventSchema),
+  abnormal: Schema.optionalWith(Schema.Array(AbnormalExperienceSchema), { exact: true })
 })
 
 /**
@@ -253,8 +318,9 @@ export const DataSetSchema = Schema.Struct({
  * call of more than 4 h over a UTC midnight (when the window holds one, i.e. retention of 2
  * days or more) with a unicode room id, a user who rejoins and a relay robot (`mixer_…`,
  * whose stream others receive as Type 7), and the last room drawn (when an app has two or
- * more) is still open at the anchor. Web users (`deviceType` `web`) report WebRTC events,
- * other devices SDK events.
+ * more) is still open at the anchor (with `progressive`, running at the anchor and ending
+ * after it). Web users (`deviceType` `web`) report WebRTC events, other devices SDK events;
+ * some sessions have abnormal experiences (`abnormal`, for `DescribeUnusualEvent`).
  *
  * Every event is materialised: use {@link generateLazy} for large sets. Throws a `RangeError`
  * for an anchor or seed that is not a finite number (a programming error).
@@ -339,6 +405,11 @@ const checkNesting = (dataSet: DataSet, source: string): DataSetError | undefine
             return fail(`${sat}.events[${e}].timeMs`, `${t} lies outside its session ${session.joinTs * 1000}–${session.leaveTs * 1000} (ms)`)
           }
         }
+        const abnormal = session.abnormal ?? []
+        for (let x = 0; x < abnormal.length; x++) {
+          const problem = abnormalProblem(abnormal[x]!, session)
+          if (problem !== undefined) return fail(`${sat}.abnormal[${x}]${problem.field}`, problem.problem)
+        }
       }
     }
   }
@@ -346,6 +417,15 @@ const checkNesting = (dataSet: DataSet, source: string): DataSetError | undefine
 }
 
 const byTime = (a: Event, b: Event): number => a.timeMs - b.timeMs
+
+const byEventTime = (a: AbnormalExperience, b: AbnormalExperience): number => a.eventTime - b.eventTime
+
+const abnormalSorted = (session: Session): boolean => {
+  const abnormal = session.abnormal
+  if (abnormal === undefined) return true
+  for (let i = 1; i < abnormal.length; i++) if (abnormal[i]!.eventTime < abnormal[i - 1]!.eventTime) return false
+  return true
+}
 
 const sortEvents = (dataSet: DataSet): DataSet => {
   let sorted = true
@@ -355,6 +435,7 @@ const sortEvents = (dataSet: DataSet): DataSet => {
         for (let i = 1; i < session.events.length && sorted; i++) {
           if (session.events[i]!.timeMs < session.events[i - 1]!.timeMs) sorted = false
         }
+        if (!abnormalSorted(session)) sorted = false
       }
     }
   }
@@ -366,7 +447,11 @@ const sortEvents = (dataSet: DataSet): DataSet => {
       ...app,
       rooms: app.rooms.map((room) => ({
         ...room,
-        sessions: room.sessions.map((session) => ({ ...session, events: [...session.events].sort(byTime) }))
+        sessions: room.sessions.map((session) => ({
+          ...session,
+          events: [...session.events].sort(byTime),
+          ...(session.abnormal === undefined ? {} : { abnormal: [...session.abnormal].sort(byEventTime) })
+        }))
       }))
     }))
   }
@@ -569,6 +654,57 @@ export const eventLists = (events: ReadonlyArray<Event>): ReadonlyArray<{ readon
     else group.push(event)
   }
   return Array.from(groups, ([peerId, content]) => ({ peerId, content }))
+}
+
+/**
+ * One abnormal experience found by {@link abnormalInWindow}, with the call and session it
+ * belongs to.
+ *
+ * @since 0.1.0
+ * @category lookups
+ */
+export interface AbnormalFound {
+  readonly room: Room
+  readonly session: Session
+  readonly abnormal: AbnormalExperience
+}
+
+/**
+ * Abnormal experiences of an app with `startTime <= eventTime <= endTime` (Unix s), sorted by
+ * time, then CommId, then user: what `DescribeUnusualEvent` chooses its (at most 20) answers
+ * from. Optionally one RoomId only. A cause from the room dismissal table (5.4) is only known
+ * once its call is dismissed, so an experience carrying one is left out while its call runs: at
+ * `asOf` (Unix s; calls that progress with the clock) a call ending later counts as running,
+ * and experiences after `asOf` do not exist yet.
+ *
+ * @since 0.1.0
+ * @category lookups
+ */
+export const abnormalInWindow = (
+  dataSet: DataSet,
+  sdkAppId: number,
+  startTime: number,
+  endTime: number,
+  options?: { readonly roomId?: string | undefined; readonly asOf?: number | undefined }
+): ReadonlyArray<AbnormalFound> => {
+  const asOf = options?.asOf ?? Number.POSITIVE_INFINITY
+  const to = Math.min(endTime, asOf)
+  const out: Array<AbnormalFound> = []
+  if (to < startTime) return out
+  for (const room of roomsInWindow(dataSet, sdkAppId, startTime, to, { roomId: options?.roomId })) {
+    const dismissed = room.isFinished && room.destroyTime <= asOf
+    for (const session of sessionsInWindow(room, startTime, to)) {
+      for (const abnormal of session.abnormal ?? []) {
+        if (abnormal.eventTime < startTime || abnormal.eventTime > to) continue
+        if (!dismissed && abnormal.events.some((e) => isDismissalEventId(e.abnormalEventId))) continue
+        out.push({ room, session, abnormal })
+      }
+    }
+  }
+  return out.sort((a, b) =>
+    a.abnormal.eventTime - b.abnormal.eventTime ||
+    (a.room.commId < b.room.commId ? -1 : a.room.commId > b.room.commId ? 1 : 0) ||
+    (a.session.userId < b.session.userId ? -1 : a.session.userId > b.session.userId ? 1 : 0))
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * A local TRTC API 3.0 server over real HTTP: TC3 and v1 signatures, common parameters, the
- * four Call Quality Monitoring actions with their limits and error codes, a per-action rate
+ * five Call Quality Monitoring actions with their limits and error codes, a per-action rate
  * limit, fault injection and admin endpoints. Used by tests, demos and the `trtc emulator`
  * command.
  *
@@ -137,6 +137,15 @@ export interface Options {
   readonly faults?: ReadonlyArray<Faults.FaultRule> | undefined
   /** Seconds added to the wall clock: the emulator's "now" is `Date.now()` plus this. */
   readonly clockOffsetSeconds?: number | undefined
+  /**
+   * Calls progress with the emulator's clock (default `false`): nothing after "now" is answered
+   * (calls not yet created, sessions not yet joined, events and quality samples still to come),
+   * a call or session that ends after now is reported open with its end capped at now, and
+   * moving the clock forward (`advanceClock`, `POST /_admin/clock`) reveals the rest. A generated
+   * data set then also has calls still running at the start that really end later
+   * (`DataSet.GenerateOptions.progressive`).
+   */
+  readonly progressive?: boolean | undefined
   /** How many requests the log keeps (the most recent; default 10,000). */
   readonly logLimit?: number | undefined
   /**
@@ -147,6 +156,28 @@ export interface Options {
   readonly headersTimeoutMs?: number | undefined
   /** Milliseconds a client may take to send a whole request, body included; past it: HTTP 408 (default 30,000). */
   readonly requestTimeoutMs?: number | undefined
+  /** The STS (`AssumeRole`, `AssumeRoleWithWebIdentity`) and the instance metadata service. */
+  readonly sts?: StsOptions | undefined
+}
+
+/**
+ * How the emulator's STS and instance metadata service issue temporary credentials. TRTC
+ * requests signed with one (and its token as `X-TC-Token`) are accepted until its
+ * `ExpiredTime` on the emulator's clock, then refused with `AuthFailure.TokenFailure`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StsOptions {
+  /** Lifetime of a credential when the request sends no `DurationSeconds`, and of the metadata service's (default 7200, STS's default). */
+  readonly durationSeconds?: number | undefined
+  /** The web identity tokens `AssumeRoleWithWebIdentity` accepts; default: any non-empty token. */
+  readonly webIdentityTokens?: ReadonlyArray<string | Redacted.Redacted<string>> | undefined
+  /**
+   * The role bound to the emulated instance: `GET /latest/meta-data/cam/security-credentials/`
+   * answers its name and `…/<name>` its credentials. Default: none (404, as on a CVM without a role).
+   */
+  readonly instanceRole?: string | undefined
 }
 
 /**
@@ -181,6 +212,10 @@ export interface Instance {
   readonly freezeClock: (frozen: boolean) => Effect.Effect<void>
   /** Replaces the fault rules (their counters start afresh). */
   readonly setFaults: (rules: ReadonlyArray<Faults.FaultRule>) => Effect.Effect<void>
+  /** Revokes every temporary credential issued so far (their next request: `AuthFailure.TokenFailure`); answers how many. */
+  readonly revokeTemporaryCredentials: Effect.Effect<number>
+  /** How many temporary credentials the STS and the metadata service issued so far. */
+  readonly issuedCredentials: Effect.Effect<number>
 }
 
 /**
@@ -221,7 +256,8 @@ const generate = (options: Options, anchor: number): DataSet => {
     roomsPerApp: options.roomsPerApp,
     usersPerRoom: options.usersPerRoom,
     eventsPerHour: options.eventsPerHour,
-    retentionDays: options.retentionDays
+    retentionDays: options.retentionDays,
+    progressive: options.progressive
   }
   return (options.lazy ?? calls > lazyRoomThreshold) ? DataSetModule.generateLazy(generateOptions) : DataSetModule.generate(generateOptions)
 }
@@ -264,6 +300,7 @@ export const make: (options?: Options) => Effect.Effect<Instance, never, Scope.S
           port: options.port ?? 0,
           credentials,
           dataSet,
+          // 20 requests per second per action (reference §4.1): the emulator's own copy.
           rps: options.rps ?? 20,
           retentionDays: options.retentionDays ?? 14,
           maxEventsPerResponse: options.maxEventsPerResponse ?? 10_000,
@@ -271,8 +308,14 @@ export const make: (options?: Options) => Effect.Effect<Instance, never, Scope.S
           clockOffsetSeconds,
           faults: options.faults ?? [],
           logLimit: options.logLimit ?? 10_000,
+          progressive: options.progressive ?? false,
           headersTimeoutMs: options.headersTimeoutMs ?? defaultHeadersTimeoutMs,
-          requestTimeoutMs: options.requestTimeoutMs ?? defaultRequestTimeoutMs
+          requestTimeoutMs: options.requestTimeoutMs ?? defaultRequestTimeoutMs,
+          sts: {
+            defaultDurationSeconds: options.sts?.durationSeconds ?? 7200,
+            webIdentityTokens: options.sts?.webIdentityTokens?.map((token) => typeof token === "string" ? Redacted.make(token) : token),
+            instanceRole: options.sts?.instanceRole
+          }
         })),
       (running) => Effect.promise(() => running.close())
     )
@@ -290,7 +333,9 @@ export const make: (options?: Options) => Effect.Effect<Instance, never, Scope.S
       setClockOffset: (seconds) => Effect.sync(() => server.setClockOffsetSeconds(seconds)),
       advanceClock: (seconds) => Effect.sync(() => server.setClockOffsetSeconds(server.clockOffsetSeconds() + seconds)),
       freezeClock: (frozen) => Effect.sync(() => server.freezeClock(frozen)),
-      setFaults: (rules) => Effect.sync(() => server.setFaults(rules))
+      setFaults: (rules) => Effect.sync(() => server.setFaults(rules)),
+      revokeTemporaryCredentials: Effect.sync(() => server.sts.revokeAll()),
+      issuedCredentials: Effect.sync(() => server.sts.issuedCount())
     } satisfies Instance
   }
 )

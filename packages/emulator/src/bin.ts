@@ -6,11 +6,14 @@
  *                 [--faults FILE] [--data FILE] [--now UNIX_SECONDS]
  *                 [--apps N] [--rooms-per-app N] [--users-per-room N|MIN-MAX]
  *                 [--events-per-hour N] [--lazy | --eager]
- *                 [--headers-timeout MS] [--request-timeout MS]
+ *                 [--headers-timeout MS] [--request-timeout MS] [--progressive]
  *
  * The scale flags size the generated data set: 5 apps × 750 calls is about 1,000,000 events,
  * which `--lazy` (the default above 200 calls) serves in a few tens of MB by generating each
  * session's events on demand.
+ *
+ * `--progressive`: calls progress with the emulator's clock (nothing after now is answered; calls
+ * running at the start end later and are reported finished once the clock passes their end).
  *
  * Prints one line `listening on http://HOST:PORT` on stdout; notes go to stderr.
  *
@@ -23,7 +26,7 @@ import * as DataSet from "./DataSet.js"
 import * as Emulator from "./Emulator.js"
 import * as Faults from "./Faults.js"
 
-const usage = "usage: trtc-emulator [--host H] [--port P] [--seed N] [--credentials ID:KEY[:TOKEN]]... [--rps N] [--retention-days 7|14] [--max-events N] [--total page|grand] [--faults FILE] [--data FILE] [--now UNIX_SECONDS] [--apps N] [--rooms-per-app N] [--users-per-room N|MIN-MAX] [--events-per-hour N] [--lazy|--eager] [--headers-timeout MS] [--request-timeout MS]"
+const usage = "usage: trtc-emulator [--host H] [--port P] [--seed N] [--credentials ID:KEY[:TOKEN]]... [--rps N] [--retention-days 7|14] [--max-events N] [--total page|grand] [--faults FILE] [--data FILE] [--now UNIX_SECONDS] [--apps N] [--rooms-per-app N] [--users-per-room N|MIN-MAX] [--events-per-hour N] [--lazy|--eager] [--headers-timeout MS] [--request-timeout MS] [--progressive]"
 
 const fail = (problem: string): never => {
   process.stderr.write(`trtc-emulator: ${problem}\n${usage}\n`)
@@ -59,6 +62,7 @@ const parsed = (() => {
         "eager": { type: "boolean" },
         "headers-timeout": { type: "string" },
         "request-timeout": { type: "string" },
+        "progressive": { type: "boolean" },
         "help": { type: "boolean", short: "h" }
       },
       strict: true
@@ -121,6 +125,7 @@ const program = Effect.gen(function* () {
     lazy: parsed.lazy === true ? true : parsed.eager === true ? false : undefined,
     headersTimeoutMs: integer("headers-timeout", parsed["headers-timeout"], 1),
     requestTimeoutMs: integer("request-timeout", parsed["request-timeout"], 1),
+    progressive: parsed.progressive === true,
     clockOffsetSeconds: now === undefined ? undefined : now - Date.now() / 1000
   })
   process.stdout.write(`listening on ${instance.url}\n`)

@@ -5,6 +5,7 @@ import * as fc from "effect/FastCheck"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { createHash } from "node:crypto"
 import * as Schema from "effect/Schema"
 import * as DataSet from "../src/DataSet.js"
 import { isExactDataSet } from "../src/internal/dataSetValidate.js"
@@ -227,6 +228,107 @@ describe("DataSet.generate", () => {
   })
 })
 
+describe("DataSet abnormal experiences", () => {
+  it("adding them left every other field byte-identical", () => {
+    // sha256 (first 16 hex) of this set's JSON without `abnormal`, computed at commit 82144ae,
+    // before the field existed: tests elsewhere compare data sets of one seed across versions.
+    const text = JSON.stringify(DataSet.generate({ seed: 7, anchor: 1764052800, roomsPerApp: 30, apps: [1400000001, 1400000002] }), (key, value) => (key === "abnormal" ? undefined : value))
+    assert.strictEqual(createHash("sha256").update(text).digest("hex").slice(0, 16), "3bf36ce939953e9c")
+  })
+
+  it("lie inside their session, with ids of tables 5.3–5.5 and peers in the call at that moment", () => {
+    let count = 0
+    const experiences = new Set<number>()
+    let withPeer = 0
+    for (const ds of [small, multi]) {
+      for (const { room } of allRooms(ds)) {
+        for (const session of room.sessions) {
+          const abnormal = session.abnormal ?? []
+          assert.notStrictEqual(session.abnormal, [], "no empty list is written")
+          if (session.userId.startsWith("mixer_")) assert.lengthOf(abnormal, 0, "a relay robot has no experience")
+          for (let i = 0; i < abnormal.length; i++) {
+            const a = abnormal[i]!
+            count++
+            experiences.add(a.experienceId)
+            assert.include([1, 2, 3, 4, 5], a.experienceId)
+            assert.isTrue(a.eventTime >= session.joinTs && a.eventTime <= session.leaveTs)
+            if (i > 0) assert.isAtLeast(a.eventTime, abnormal[i - 1]!.eventTime)
+            // Start-up trouble shows at the start.
+            if (a.experienceId <= 3) assert.isAtMost(a.eventTime - session.joinTs, 30)
+            assert.isAbove(a.events.length, 0)
+            for (const e of a.events) {
+              assert.isTrue((e.abnormalEventId >= 1001 && e.abnormalEventId <= 1032) || (e.abnormalEventId >= 2001 && e.abnormalEventId <= 2026), String(e.abnormalEventId))
+              // Causes about what is received (2013–2026) name the sender; the others are the user's own.
+              assert.strictEqual(e.peerId !== "", e.abnormalEventId >= 2013)
+              if (e.peerId !== "") {
+                withPeer++
+                assert.notStrictEqual(e.peerId, session.userId)
+                assert.isTrue(room.sessions.some((o) => o.userId === e.peerId && o.joinTs <= a.eventTime && o.leaveTs >= a.eventTime), "the peer is in the call")
+              }
+            }
+          }
+        }
+      }
+    }
+    assert.isAbove(count, 20)
+    assert.deepStrictEqual([...experiences].sort(), [1, 2, 3, 4, 5])
+    assert.isAbove(withPeer, 0)
+  })
+
+  it("are the same in a lazy set", () => {
+    const lazy = DataSet.generateLazy({ seed: 99, anchor: anchor + 12345, apps: [1400000001, 1400000002], roomsPerApp: { min: 6, max: 10 }, usersPerRoom: { min: 1, max: 8 } })
+    assert.strictEqual(DataSet.toJson(lazy), DataSet.toJson(multi))
+  })
+
+  it("abnormalInWindow finds them in time order, per room, and hides room-dismissal causes until the call ends", () => {
+    const app = multi.apps[0]!
+    const all = DataSet.abnormalInWindow(multi, app.sdkAppId, anchor - 20 * 86400, anchor + 86400)
+    const expected = app.rooms.flatMap((room) => room.sessions.flatMap((session) => (session.abnormal ?? []).map((abnormal) => ({ room, abnormal }))))
+      .filter(({ abnormal, room }) => room.isFinished || abnormal.events.every((e) => e.abnormalEventId >= 2001))
+    assert.strictEqual(all.length, expected.length)
+    for (let i = 1; i < all.length; i++) assert.isAtLeast(all[i]!.abnormal.eventTime, all[i - 1]!.abnormal.eventTime)
+    const room = all[0]!.room
+    const inRoom = DataSet.abnormalInWindow(multi, app.sdkAppId, anchor - 20 * 86400, anchor + 86400, { roomId: room.roomId })
+    assert.isTrue(inRoom.length > 0 && inRoom.every((f) => f.room.roomId === room.roomId))
+    // While the call runs (asOf inside it), a cause of table 5.4 is not known yet.
+    const first = all.find((f) => f.abnormal.events.some((e) => e.abnormalEventId < 2000) && f.room.destroyTime > f.abnormal.eventTime)
+    assert.isDefined(first)
+    const during = DataSet.abnormalInWindow(multi, app.sdkAppId, first!.abnormal.eventTime, first!.abnormal.eventTime, { asOf: first!.room.destroyTime - 1 })
+    assert.notInclude(during.map((f) => f.abnormal), first!.abnormal)
+    const after = DataSet.abnormalInWindow(multi, app.sdkAppId, first!.abnormal.eventTime, first!.abnormal.eventTime, { asOf: first!.room.destroyTime })
+    assert.include(after.map((f) => f.abnormal), first!.abnormal)
+  })
+
+  it("are validated on load, naming the field", () => {
+    const ds = JSON.parse(DataSet.toJson(small))
+    const session = ds.apps[0].rooms.flatMap((r: DataSet.Room) => r.sessions).find((s: DataSet.Session) => s.abnormal !== undefined)
+    const check = (mutate: () => void, field: string, problem: string) => {
+      const copy = JSON.stringify(session)
+      mutate()
+      const result = DataSet.decode(ds, "fixture.json")
+      Object.assign(session, JSON.parse(copy))
+      assert.isTrue(Either.isLeft(result), field)
+      if (Either.isLeft(result)) {
+        assert.match(result.left.field, new RegExp(`sessions\\[\\d+\\]\\.${field.replace(/[[\].]/g, "\\$&")}$`))
+        assert.include(result.left.problem, problem)
+      }
+    }
+    check(() => (session.abnormal[0].experienceId = 9), "abnormal[0].experienceId", "1–5")
+    check(() => (session.abnormal[0].eventTime = session.leaveTs + 1), "abnormal[0].eventTime", "outside its session")
+    check(() => (session.abnormal[0].events[0].abnormalEventId = 5001), "abnormal[0].events[0].abnormalEventId", "table 5.4")
+    check(() => (session.abnormal[0].events[0].peerId = 3), "abnormal[0].events[0].peerId", "string")
+    check(() => (session.abnormal = "none"), "abnormal", "")
+    // Out of order in a hand-written file: sorted on load.
+    session.abnormal = [{ experienceId: 5, eventTime: session.leaveTs, events: [{ abnormalEventId: 2023, peerId: "" }] }, { experienceId: 5, eventTime: session.joinTs, events: [] }]
+    const sorted = DataSet.decode(ds)
+    assert.isTrue(Either.isRight(sorted))
+    if (Either.isRight(sorted)) {
+      const back = sorted.right.apps[0]!.rooms.flatMap((r) => r.sessions).find((s) => s.userId === session.userId && s.joinTs === session.joinTs)!
+      assert.deepStrictEqual(back.abnormal!.map((a) => a.eventTime), [session.joinTs, session.leaveTs])
+    }
+  })
+})
+
 describe("DataSet JSON", () => {
   it("round-trips through fromJson", () => {
     const back = DataSet.fromJson(DataSet.toJson(multi))
@@ -263,7 +365,7 @@ describe("DataSet JSON", () => {
 
   it.prop("the fast structural check never accepts what the Schema would reject or change", [
     fc.integer({ min: 0, max: 10_000 }),
-    fc.constantFrom("peerId", "type", "timeMs", "eventId", "paramOne", "paramTwo", "userId", "joinTs", "finished", "events", "commId", "createTime", "isFinished", "sessions", "sdkAppId", "rooms", "extra"),
+    fc.constantFrom("peerId", "type", "timeMs", "eventId", "paramOne", "paramTwo", "userId", "joinTs", "finished", "events", "commId", "createTime", "isFinished", "sessions", "sdkAppId", "rooms", "extra", "abnormal", "experienceId", "eventTime", "abnormalEventId"),
     fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(-1), fc.constant([]), fc.constant(undefined))
   ], ([where, key, value]) => {
     const ds = JSON.parse(DataSet.toJson(tiny))
@@ -273,7 +375,10 @@ describe("DataSet JSON", () => {
       nodes.push(app)
       for (const room of app.rooms) {
         nodes.push(room)
-        for (const session of room.sessions) nodes.push(session, ...session.events)
+        for (const session of room.sessions) {
+          nodes.push(session, ...session.events)
+          for (const abnormal of session.abnormal ?? []) nodes.push(abnormal, ...abnormal.events)
+        }
       }
     }
     const node = nodes[where % nodes.length]!

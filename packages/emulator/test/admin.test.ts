@@ -115,3 +115,18 @@ it.scoped("the admin clock refuses a non-finite or absurd time with a 400 naming
     // Nine years is still allowed.
     assert.strictEqual((yield* admin(emulator, "POST", "/_admin/clock", { offsetSeconds: 9 * 365 * 86400 })).status, 200)
   }))
+
+it.scoped("a frozen clock set to a second reads exactly that second", () =>
+  Effect.gen(function* () {
+    const emulator = yield* Emulator.make({ dataSet: tinyDataSet(now), clockOffsetSeconds: 0.123 })
+    yield* admin(emulator, "POST", "/_admin/clock", { freeze: true })
+    const off: Array<number> = []
+    for (let i = 0; i < 60; i++) {
+      // Offsets with a fraction, as a clock moved by fractions of a second has.
+      const target = now - 7 * 86400 + i * 3607
+      yield* admin(emulator, "POST", "/_admin/clock", { advanceSeconds: 0.1 + i / 7 })
+      const set = yield* admin(emulator, "POST", "/_admin/clock", { nowSeconds: target })
+      if (set.json["nowMillis"] !== target * 1000 || set.json["nowSeconds"] !== target) off.push(target)
+    }
+    assert.deepStrictEqual(off, [])
+  }))

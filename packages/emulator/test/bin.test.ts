@@ -5,7 +5,7 @@ import * as Redacted from "effect/Redacted"
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import type * as Emulator from "../src/Emulator.js"
-import { call, codeOf } from "./support.js"
+import { call, codeOf, raw } from "./support.js"
 
 const bin = fileURLToPath(new URL("../bin/trtc-emulator.mjs", import.meta.url))
 
@@ -72,4 +72,26 @@ it.effect("trtc-emulator refuses a bad scale flag with exit code 2", () =>
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)))
     assert.strictEqual(code, 2)
     assert.include(stderr, "--users-per-room must be N or MIN-MAX")
+  }))
+
+it.effect("trtc-emulator --progressive makes the answers follow the clock (GET /_admin/clock says so)", () =>
+  Effect.promise(async () => {
+    const child = spawn(process.execPath, [bin, "--port", "0", "--rooms-per-app", "3", "--progressive"], { stdio: ["ignore", "pipe", "pipe"] })
+    const url = await new Promise<string>((resolve, reject) => {
+      let text = ""
+      child.stdout.on("data", (chunk: Buffer) => {
+        text += chunk.toString("utf8")
+        const match = /^listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(text)
+        if (match !== null) resolve(match[1]!)
+      })
+      child.on("exit", (code) => reject(new Error(`exited early with ${code}`)))
+    })
+    const view = JSON.parse((await raw(url, "GET", "/_admin/clock", {}, "")).text) as { progressive: boolean }
+    // The last generated call runs on after the start instead of being cut at it.
+    const dataSet = JSON.parse((await raw(url, "GET", "/_admin/dataset", {}, "")).text) as Emulator.DataSet
+    const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+    child.kill("SIGTERM")
+    assert.isTrue(view.progressive)
+    assert.isTrue(dataSet.apps[0]!.rooms.some((room) => room.destroyTime > dataSet.anchor && room.isFinished))
+    assert.strictEqual(await exit, 0)
   }))

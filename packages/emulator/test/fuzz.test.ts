@@ -7,7 +7,7 @@ import { appId, call, raw, type Reply, tinyDataSet, uuidPattern } from "./suppor
 const now = Math.floor(Date.now() / 1000)
 const data = tinyDataSet(now)
 const r1 = data.apps[0]!.rooms[0]!
-const actions = ["DescribeRoomInfo", "DescribeUserInfo", "DescribeCallDetailInfo", "DescribeUserEvent", "DescribeNothing"]
+const actions = ["DescribeRoomInfo", "DescribeUserInfo", "DescribeCallDetailInfo", "DescribeUserEvent", "DescribeUnusualEvent", "DescribeNothing"]
 const names = ["SdkAppId", "CommId", "StartTime", "EndTime", "RoomId", "UserId", "UserIds", "DataType", "PageNumber", "PageSize", "__proto__", "constructor"]
 const valid = { SdkAppId: appId, CommId: r1.commId, StartTime: r1.createTime, EndTime: r1.createTime + 3000, RoomId: "r1", UserId: "alice" }
 

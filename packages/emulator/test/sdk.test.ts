@@ -61,6 +61,34 @@ layer(Emulator.layer({ seed: 7 }))("official Node SDK", (it) => {
       assert.isString(events["RequestId"])
     }))
 
+  it.effect("DescribeUnusualEvent answers the data set's abnormal experiences of an hour (CommonClient.request)", () =>
+    Effect.gen(function* () {
+      const emulator = yield* Emulator.Emulator
+      const data = emulator.dataSet
+      const sdkAppId = data.apps[0]!.sdkAppId
+      const now = Math.floor((yield* emulator.now) / 1000)
+      // The hour after the most recent abnormal experience that is at least an hour old.
+      const found = DataSet.abnormalInWindow(data, sdkAppId, now - 13 * 86400, now - 3600)
+      assert.isAbove(found.length, 0)
+      const start = found[found.length - 1]!.abnormal.eventTime
+      const answer = yield* Effect.promise(() => client(emulator).request("DescribeUnusualEvent", { SdkAppId: sdkAppId, StartTime: start, EndTime: start + 3600 }))
+      const expected = DataSet.abnormalInWindow(data, sdkAppId, start, start + 3600).slice(0, 20)
+      assert.strictEqual(answer["Total"], expected.length)
+      assert.deepStrictEqual(
+        answer["AbnormalExperienceList"],
+        expected.map(({ abnormal, room, session }) => ({
+          UserId: session.userId,
+          ExperienceId: abnormal.experienceId,
+          RoomId: room.roomId,
+          AbnormalEventList: abnormal.events.map((e) => ({ AbnormalEventId: e.abnormalEventId, PeerId: e.peerId })),
+          EventTime: abnormal.eventTime
+        }))
+      )
+      assert.isString(answer["RequestId"])
+      const tooLong = yield* sdkError(client(emulator).request("DescribeUnusualEvent", { SdkAppId: sdkAppId, StartTime: start, EndTime: start + 3601 }))
+      assert.strictEqual(tooLong.code, "InvalidParameter.QueryScaleOversize")
+    }))
+
   it.effect("a mixed-case Content-Type (signed verbatim by the SDK) is accepted", () =>
     Effect.gen(function* () {
       const emulator = yield* Emulator.Emulator

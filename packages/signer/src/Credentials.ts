@@ -7,6 +7,7 @@
  */
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -23,6 +24,7 @@ import {
   readCredentialFile,
   validate
 } from "./internal/credentialFiles.js"
+import * as Refreshing from "./internal/refreshing.js"
 
 /**
  * A SecretId with its SecretKey and, for temporary credentials, the session token sent as
@@ -35,6 +37,8 @@ export interface Credential {
   readonly secretId: string
   readonly secretKey: Redacted.Redacted<string>
   readonly token: Option.Option<Redacted.Redacted<string>>
+  /** For a temporary credential: when it stops working (Unix milliseconds, `ExpiredTime`). */
+  readonly expiresAtMillis?: number | undefined
 }
 
 /**
@@ -145,17 +149,59 @@ export interface StaticInput {
 }
 
 // Keeps the first success; a failure is retried on the next call (a file may appear later).
+// A credential from a refreshing provider (see `refreshing`) keeps its provider instead: every
+// later call asks it, so rotation needs no restart and the chain is not run again.
 const memoize = (load: Provider): Effect.Effect<Provider> =>
   Effect.sync(() => {
     let loaded: Credential | undefined
+    let source: Provider | undefined
     return Effect.suspend(() =>
-      loaded !== undefined ? Effect.succeed(loaded) : Effect.tap(load, (credential) => {
-        loaded = credential
+      source !== undefined ? source : loaded !== undefined ? Effect.succeed(loaded) : Effect.tap(load, (credential) => {
+        source = Refreshing.sourceOf(credential)
+        if (source === undefined) loaded = credential
       }))
   })
 
 /**
- * A `Credentials` layer from a provider effect, loaded on first use and then kept.
+ * How a refreshing provider renews its credential.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RefreshOptions {
+  /** Refresh this long before `ExpiredTime`; default 5 minutes. */
+  readonly refreshMargin?: Duration.DurationInput | undefined
+  /** After a failed refresh, keep using the still-valid credential this long before trying again; default 10 seconds. */
+  readonly retryAfterFailure?: Duration.DurationInput | undefined
+}
+
+/**
+ * Makes a provider of expiring credentials from `fetch`, which must answer a credential with
+ * `expiresAtMillis` (one without it is kept for good). The provider fetches on first use and
+ * again `refreshMargin` before expiry, once however many fibers ask at the same time (they wait
+ * for that one fetch); time comes from Effect's `Clock`. A fiber interrupted while fetching
+ * lets the next caller fetch. If a refresh fails while the credential is still valid, the
+ * credential stays in use (a warning is logged) and the refresh is retried after
+ * `retryAfterFailure`; once it has expired the failure is returned.
+ *
+ * In a {@link chain} under a `Credentials` layer, a refreshing provider that answers is asked
+ * again on every `get`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const refreshing = (fetch: Provider, options: RefreshOptions = {}): Effect.Effect<Provider> =>
+  Refreshing.make(
+    Effect.map(fetch, (credential) => ({ credential, expiresAtMillis: credential.expiresAtMillis ?? Number.POSITIVE_INFINITY })),
+    {
+      marginMillis: Duration.toMillis(options.refreshMargin ?? Duration.minutes(5)),
+      retryAfterFailureMillis: Duration.toMillis(options.retryAfterFailure ?? Duration.seconds(10))
+    }
+  )
+
+/**
+ * A `Credentials` layer from a provider effect, loaded on first use and then kept (a
+ * refreshing provider is asked on every use; see {@link refreshing}).
  *
  * @since 0.1.0
  * @category layers
@@ -272,6 +318,29 @@ export const profileFilePath: Effect.Effect<string> = Effect.gen(function*() {
  */
 export const fromProfile = (profile = "default"): Provider =>
   Effect.gen(function*() {
+    const { section, source } = yield* profileSection(profile)
+    return yield* toCredential(
+      source,
+      { secretId: section.get("secret_id"), secretKey: section.get("secret_key"), token: section.get("token") },
+      { secretId: "secret_id", secretKey: "secret_key", token: "token" },
+      true
+    )
+  }).pipe(Effect.withSpan("Credentials.fromProfile"))
+
+/**
+ * One profile of the INI file `~/.tencentcloud/credentials` (see {@link profileFilePath}): its
+ * keys (lowercased) and values, and the `source` to name in errors. For providers that read
+ * more than the secret, such as a profile's `role_arn`. Fails with `NotFound` when the file or
+ * the section is missing.
+ *
+ * @since 0.1.0
+ * @category providers
+ */
+export const profileSection = (profile = "default"): Effect.Effect<
+  { readonly source: string; readonly section: ReadonlyMap<string, string> },
+  CredentialsError
+> =>
+  Effect.gen(function*() {
     const file = yield* profileFilePath
     const source = `profile file ${file} [${profile}]`
     const text = yield* readText(
@@ -297,13 +366,8 @@ export const fromProfile = (profile = "default"): Provider =>
         fix: `add a [${profile}] section, or choose one of the existing profiles`
       })
     }
-    return yield* toCredential(
-      source,
-      { secretId: section.get("secret_id"), secretKey: section.get("secret_key"), token: section.get("token") },
-      { secretId: "secret_id", secretKey: "secret_key", token: "token" },
-      true
-    )
-  }).pipe(Effect.withSpan("Credentials.fromProfile"))
+    return { source, section }
+  })
 
 /**
  * Credentials from a profile of `~/.tencentcloud/credentials`.
@@ -314,6 +378,22 @@ export const fromProfile = (profile = "default"): Provider =>
 export const layerProfile = (profile?: string): Layer.Layer<Credentials> => layerFromProvider(fromProfile(profile))
 
 /**
+ * Where tccli keeps a profile's credential: `$HOME/.tccli/<profile>.credential`, the profile
+ * defaulting to `TCCLI_PROFILE`, then `default`.
+ *
+ * @since 0.1.0
+ * @category providers
+ */
+export const tccliFilePath = (profile?: string): Effect.Effect<{ readonly file: string; readonly name: string }> =>
+  Effect.gen(function*() {
+    const name = profile ?? Option.getOrElse(
+      yield* Effect.orElseSucceed(optionalString("TCCLI_PROFILE"), () => Option.none<string>()),
+      () => "default"
+    )
+    return { file: path.join(yield* homeDirectory, ".tccli", `${name}.credential`), name }
+  })
+
+/**
  * Reads tccli's `~/.tccli/<profile>.credential` JSON (`secretId`, `secretKey`, `token`); the
  * profile defaults to `TCCLI_PROFILE`, then `default`, as tccli does.
  *
@@ -322,11 +402,7 @@ export const layerProfile = (profile?: string): Layer.Layer<Credentials> => laye
  */
 export const fromTccli = (profile?: string): Provider =>
   Effect.gen(function*() {
-    const name = profile ?? Option.getOrElse(
-      yield* Effect.orElseSucceed(optionalString("TCCLI_PROFILE"), () => Option.none<string>()),
-      () => "default"
-    )
-    const file = path.join(yield* homeDirectory, ".tccli", `${name}.credential`)
+    const { file, name } = yield* tccliFilePath(profile)
     const source = `tccli file ${file}`
     const text = yield* readText(file, source, `run: tccli configure --profile ${name}`)
     yield* warnIfWorldReadable(file)

@@ -29,3 +29,11 @@ export * as Tc3 from "./Tc3.js"
  * @since 0.1.0
  */
 export * as V1 from "./V1.js"
+
+/**
+ * Temporary and role credentials (STS AssumeRole, CVM/TKE instance role, OIDC web identity),
+ * refreshed before they expire.
+ *
+ * @since 0.1.0
+ */
+export * as RoleCredentials from "./RoleCredentials.js"

@@ -12,7 +12,11 @@ import * as Help from "../internal/help.js"
 const config = {
   format: globalOptions.format,
   verbose: globalOptions.verbose,
-  seed: integer("seed").pipe(Options.withDescription("data set seed"), Options.withDefault(42))
+  seed: integer("seed").pipe(Options.withDescription("data set seed"), Options.withDefault(42)),
+  timelineOut: Options.text("timeline-out").pipe(
+    Options.withDescription("where to write the call's timeline (default: trtc-demo-<seed>.html in the temp directory)"),
+    Options.optional
+  )
 } as const
 
 /**
@@ -32,7 +36,7 @@ export type Flags = Command.Command.ParseConfig<typeof config>
  */
 export const command = Command.make("demo", config, (flags) =>
   Effect.flatMap(Effect.promise(() => import("../internal/emulatorCommands.js")), (m) => m.demo(flags))).pipe(
-  Command.withDescription(Help.describe("Start an emulator in-process and show one call: its users, events and a summary.", [
+  Command.withDescription(Help.describe("Start an emulator in-process and show one call: its users, events, a summary, its diagnosis and its timeline.", [
     "trtc demo",
     "trtc demo --seed 7 --format json"
   ]))

@@ -1,3 +1,6 @@
+import * as RateLimiter from "@effect-trtc/core/RateLimiter"
+import * as RetryPolicy from "@effect-trtc/core/RetryPolicy"
+import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
 import * as Trtc from "@effect-trtc/core/Trtc"
 import * as Credentials from "@effect-trtc/signer/Credentials"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
@@ -80,14 +83,36 @@ export const loggerLayer = (verbose: boolean): Layer.Layer<never, never, Termina
       )
     )))
 
+/**
+ * The rate limiter the global flags choose: this process's own (`--rps` per action), or the
+ * account's limit shared through Redis by every process given the same `--rate-limit`, keyed by
+ * the SecretId (hashed).
+ */
+const rateLimiterLayer = (globals: Globals): Layer.Layer<RateLimiter.RateLimiter, unknown, Credentials.Credentials> => {
+  const url = globals.rateLimit
+  if (url === undefined) return RateLimiter.layer({ rps: globals.rps })
+  // Loaded only when asked for: ioredis is not worth its start-up time to every other command.
+  return Layer.unwrapEffect(Effect.gen(function*() {
+    const RedisRateLimiter = yield* Effect.promise(() => import("@effect-trtc/redis/RedisRateLimiter"))
+    const credential = yield* Credentials.get
+    return RedisRateLimiter.layer({
+      url,
+      account: credential.secretId,
+      rps: globals.rps,
+      // The fallback share while Redis is down: floor(rps / workers) each (must be ≤ rps).
+      workers: Math.min(RedisRateLimiter.defaultWorkers, globals.rps)
+    })
+  }))
+}
+
 /** The TRTC service as the global flags configure it. */
 export const trtcLayer = (globals: Globals): Layer.Layer<Trtc.Trtc, unknown, Terminal> =>
-  Trtc.layer({
-    endpoint: globals.endpoint,
-    region: globals.region,
-    timeout: globals.timeoutMillis,
-    rps: globals.rps
-  }).pipe(
+  Trtc.layerFromContext.pipe(
+    Layer.provide(Layer.mergeAll(
+      TencentCloudClient.layer({ endpoint: globals.endpoint, region: globals.region, timeout: globals.timeoutMillis }),
+      rateLimiterLayer(globals),
+      RetryPolicy.layer({})
+    )),
     Layer.provide(Layer.merge(httpLayer(globals.verbose), credentialsLayer(globals.profile))),
     Layer.provideMerge(loggerLayer(globals.verbose))
   )

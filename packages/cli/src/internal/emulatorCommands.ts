@@ -1,5 +1,7 @@
 import * as Models from "@effect-trtc/core/Models"
 import * as Trtc from "@effect-trtc/core/Trtc"
+import * as Diagnosis from "@effect-trtc/diagnosis/Diagnosis"
+import * as Timeline from "@effect-trtc/diagnosis/Timeline"
 import * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
 import * as Faults from "@effect-trtc/emulator/Faults"
@@ -9,8 +11,12 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { RuntimeError, UsageError } from "../CliError.js"
 import type * as DemoCommand from "../commands/demo.js"
+import * as DiagnoseCommand from "../commands/diagnose.js"
+import * as TimelineCommand from "../commands/timeline.js"
 import type * as EmulatorCommand from "../commands/emulator.js"
 import * as Output from "../Output.js"
 import * as Records from "../Records.js"
@@ -164,6 +170,16 @@ export const demo = (flags: DemoCommand.Flags) =>
         })
       }
       yield* say(`\n${summary(call, sessions, events)}\n`)
+      // The answer to "what went wrong for whom", and the picture of the call.
+      const ref = { sdkAppId, commId: call.commId, roomId: call.roomId, createTime: call.createTime }
+      const fetched = yield* Diagnosis.fetch(ref, { minSpanSeconds: 1 })
+      const diagnosis = Diagnosis.diagnose(fetched)
+      yield* say(`\n$ trtc diagnose --sdk-app-id ${sdkAppId} --comm-id ${call.commId}\n`)
+      yield* (format === "table" ? io.stdout(DiagnoseCommand.renderText(diagnosis, io.columns)) : io.stderr(DiagnoseCommand.renderText(diagnosis)))
+      const out = Option.getOrElse(flags.timelineOut, () => join(tmpdir(), `trtc-demo-${flags.seed}.html`))
+      yield* say(`\n$ trtc timeline --sdk-app-id ${sdkAppId} --comm-id ${call.commId} --metrics --out ${out}\n`)
+      const path = yield* TimelineCommand.writePage(out, Timeline.render(fetched, { metrics: true, diagnosis }))
+      yield* say(`wrote the call's timeline to ${path} (open it in a browser; it needs no network)\n`)
     }).pipe(Effect.provide(trtc))
   }))
 

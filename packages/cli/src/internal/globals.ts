@@ -1,5 +1,6 @@
 import * as RateLimiter from "@effect-trtc/core/RateLimiter"
 import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
+import * as RedisUrl from "@effect-trtc/redis/RedisUrl"
 import type * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
@@ -10,9 +11,11 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import { UsageError } from "../CliError.js"
 import * as Output from "../Output.js"
 import * as Time from "../Time.js"
+import { remember } from "./secrets.js"
 
 const invalid = (text: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(text)))
 
@@ -79,6 +82,13 @@ export const globalOptions = {
     Options.withDescription(`timeout per request attempt, e.g. 10s (default ${defaultTimeoutSeconds}s, the client's)`),
     Options.optional
   ),
+  rateLimit: Options.text("rate-limit").pipe(
+    Options.withPseudoName("redis://host:port[/db]"),
+    Options.withDescription(
+      "share the per-account rate limit with other processes through Redis (or TRTC_RATE_LIMIT); default: this process alone"
+    ),
+    Options.optional
+  ),
   verbose: Options.boolean("verbose").pipe(
     Options.withDescription("log requests and retries on stderr (secrets redacted)")
   )
@@ -93,6 +103,8 @@ export interface Globals {
   readonly rps: number
   readonly concurrency: number
   readonly timeoutMillis: number
+  /** The Redis of the shared rate limiter (`--rate-limit`), its password redacted. */
+  readonly rateLimit: RedisUrl.RedisUrl | undefined
   readonly verbose: boolean
 }
 
@@ -123,6 +135,7 @@ export const resolveGlobals = (
     if (flags.concurrency < 1) {
       return yield* new UsageError({ problem: `--concurrency: must be at least 1, got ${flags.concurrency}` })
     }
+    const rateLimit = yield* rateLimitOf(flags.rateLimit)
     const timeoutMillis = Option.isSome(flags.timeout) ? yield* Time.parseDuration("--timeout", flags.timeout.value) : Duration.toMillis(TencentCloudClient.defaultTimeout)
     if (timeoutMillis <= 0) return yield* new UsageError({ problem: "--timeout: must be positive" })
     return {
@@ -133,6 +146,33 @@ export const resolveGlobals = (
       rps: flags.rps,
       concurrency: flags.concurrency,
       timeoutMillis,
+      rateLimit,
       verbose: flags.verbose
     }
+  })
+
+/**
+ * `--rate-limit` or `TRTC_RATE_LIMIT` parsed; its password is remembered for scrubbing and the
+ * error names the source and shows the URL with the password masked.
+ */
+const rateLimitOf = (flag: Option.Option<string>) =>
+  Effect.gen(function*() {
+    // Not a withFallbackConfig of the flag: the error names where the URL came from.
+    const source = Option.isSome(flag) ? "--rate-limit" : "TRTC_RATE_LIMIT"
+    const raw = Option.isSome(flag)
+      ? flag.value
+      : Option.getOrUndefined(yield* Effect.orElseSucceed(Config.option(setting("TRTC_RATE_LIMIT")), () => Option.none<string>()))
+    if (raw === undefined) return undefined
+    return yield* parseRateLimit(raw, source)
+  })
+
+const parseRateLimit = (raw: string, source: string) =>
+  Either.match(RedisUrl.parse(raw.trim()), {
+    onLeft: (error) =>
+      Effect.fail(new UsageError({ problem: `${source}: "${error.input}" is not a Redis URL: ${error.problem}`, fix: "e.g. redis://127.0.0.1:6379/0" })),
+    onRight: (url) =>
+      Effect.sync(() => {
+        if (url.password !== undefined) remember(Redacted.value(url.password))
+        return url
+      })
   })

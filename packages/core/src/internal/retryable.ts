@@ -1,6 +1,6 @@
 /**
  * Reading the tag, code and RequestId of any error value the retry policy is handed (it may
- * come from a replaced client), for the clock-skew check and the log lines.
+ * come from a replaced client), for the log lines.
  *
  * @internal
  */
@@ -15,10 +15,6 @@ export const tagOf = (error: unknown): string | undefined => text(field(error, "
 
 /** @internal */
 export const codeOf = (error: unknown): string | undefined => text(field(error, "code"))
-
-/** @internal */
-export const isSignatureExpire = (error: unknown): boolean =>
-  tagOf(error) === "AuthFailure" && codeOf(error) === "AuthFailure.SignatureExpire"
 
 /**
  * The fields a retry log line carries: the code (or HTTP status, or tag) and the RequestId.

@@ -8,11 +8,12 @@
  *
  * @internal
  */
-import type { App, Event, GenerateOptions, Room, Session } from "../DataSet.js"
+import type { AbnormalEvent, AbnormalExperience, App, Event, GenerateOptions, Room, Session } from "../DataSet.js"
+import { causes, isDownstreamEventId } from "./abnormalIds.js"
 import { chance, hash32, int, mulberry32, pick, type Rng, unit, weighted } from "./prng.js"
 
 /** A session before its events are attached. */
-export type SessionSkeleton = Omit<Session, "events">
+export type SessionSkeleton = Omit<Session, "events" | "abnormal">
 
 /** A room before its sessions carry events. */
 export interface RoomSkeleton extends Omit<Room, "sessions"> {
@@ -29,6 +30,7 @@ export interface ResolvedOptions {
   readonly retentionDays: number
   readonly eventsPerHour: number
   readonly largeRooms: { readonly share: number; readonly users: readonly [number, number] }
+  readonly progressive: boolean
 }
 
 const range = (value: number | { readonly min: number; readonly max: number } | undefined, fallback: readonly [number, number], floor: number): readonly [number, number] => {
@@ -60,7 +62,8 @@ const resolved = (options: GenerateOptions): ResolvedOptions => ({
   largeRooms: {
     share: Math.min(1, Math.max(0, options.largeRooms?.share ?? (options.usersPerRoom === undefined ? 0.04 : 0))),
     users: range(options.largeRooms?.users, [12, 40], 1)
-  }
+  },
+  progressive: options.progressive === true
 })
 
 // ---------------------------------------------------------------------------
@@ -167,7 +170,8 @@ const sessionsOf = (
   open: boolean,
   minUsers: number,
   forceRejoin: boolean,
-  relay: boolean
+  relay: boolean,
+  endsLater: boolean
 ): Array<SessionSkeleton> => {
   const [lo, hi] = users
   const userCount = Math.max(minUsers, int(rng, lo, hi))
@@ -212,7 +216,8 @@ const sessionsOf = (
       segments.push([join, leave])
     }
     for (const [joinTs, leaveTs] of segments) {
-      const stillIn = open && leaveTs === destroyTime
+      // A call that ends after the anchor is recorded whole: everybody leaves in the end.
+      const stillIn = open && !endsLater && leaveTs === destroyTime
       sessions.push({
         userId,
         joinTs,
@@ -231,7 +236,7 @@ const sessionsOf = (
       userId: `${relayPrefix}${hex(rng, 16)}`,
       joinTs: createTime + int(rng, 1, Math.min(20, duration - 30)),
       leaveTs: destroyTime,
-      finished: !open,
+      finished: !open || endsLater,
       deviceType: "",
       sdkVersion: "",
       clientIp: `10.${int(rng, 0, 255)}.${int(rng, 0, 255)}.${int(rng, 1, 254)}`
@@ -268,7 +273,13 @@ export const roomsOf = (options: ResolvedOptions, appIndex: number, sdkAppId: nu
     const duration = durationOf(rng, kind)
     let createTime: number
     let destroyTime: number
-    if (kind === "open") {
+    if (kind === "open" && options.progressive) {
+      // Part of the drawn duration has passed at the anchor, the rest is still to come. The
+      // share comes from a hash, not from the room's PRNG, so every other draw stays the same.
+      const elapsed = Math.max(60, Math.floor(duration * (0.3 + 0.5 * unit(seed, "elapsed", sdkAppId, r))))
+      createTime = anchor - elapsed
+      destroyTime = createTime + Math.max(duration, elapsed + 120)
+    } else if (kind === "open") {
       createTime = anchor - duration
       destroyTime = anchor
     } else {
@@ -296,13 +307,14 @@ export const roomsOf = (options: ResolvedOptions, appIndex: number, sdkAppId: nu
     ids.add(roomId)
     const relay = forcedMidnight || chance(rng, 0.1)
     const users = !forcedMidnight && chance(rng, options.largeRooms.share) ? options.largeRooms.users : options.usersPerRoom
-    const sessions = sessionsOf(rng, users, createTime, destroyTime, kind === "open", forcedMidnight ? 2 : 1, forcedMidnight, relay)
+    const endsLater = kind === "open" && options.progressive
+    const sessions = sessionsOf(rng, users, createTime, destroyTime, kind === "open", forcedMidnight ? 2 : 1, forcedMidnight, relay, endsLater)
     rooms.push({
       roomId,
       commId: `${sdkAppId}_${roomId}_${createTime}`,
       createTime,
       destroyTime,
-      isFinished: kind !== "open",
+      isFinished: kind !== "open" || endsLater,
       creatorUserId: sessions[0]!.userId,
       sessions
     })
@@ -713,6 +725,53 @@ const finish = (drafts: Array<Draft>, session: SessionSkeleton, startMs: number,
   return out
 }
 
+// ---------------------------------------------------------------------------
+// abnormal experiences
+// ---------------------------------------------------------------------------
+
+// How many abnormal experiences a session has: most none.
+const abnormalCounts = [[0, 60], [1, 28], [2, 9], [3, 3]] as const
+
+/**
+ * Abnormal experiences of one session (`DescribeUnusualEvent`), sorted by time: most sessions
+ * have none, some one to three. Start-up trouble (slow entry, video or audio that would not
+ * start) shows in the first half minute, lag anywhere in the stay; causes about what is
+ * received name a remote user in the call at that moment (publishing video, for video). Drawn
+ * from a PRNG of the session's own identity, so adding them left every other field as it was.
+ */
+export const abnormalOf = (seed: number, room: RoomSkeleton, session: SessionSkeleton): Array<AbnormalExperience> => {
+  if (session.userId.startsWith(relayPrefix)) return []
+  const rng = mulberry32(hash32(seed, "abnormal", room.commId, session.userId, session.joinTs))
+  const count = weighted(rng, abnormalCounts)
+  if (count === 0) return []
+  const duration = session.leaveTs - session.joinTs
+  const video = publishesVideo(seed, room.commId, session)
+  const out: Array<AbnormalExperience> = []
+  for (let i = 0; i < count; i++) {
+    const experienceId = weighted(rng, [[1, 2], [2, video ? 1 : 0], [3, 1], [4, video ? 3 : 0], [5, 3]] as const)
+    const eventTime = session.joinTs + int(rng, 0, experienceId <= 3 ? Math.min(30, duration) : duration)
+    // Looked for only when a downstream cause is drawn: most experiences need no peer.
+    let peers: Array<SessionSkeleton> | undefined
+    const peersNow = () =>
+      peers ??= room.sessions.filter((o) =>
+        o.userId !== session.userId && !o.userId.startsWith(relayPrefix) && o.joinTs <= eventTime && o.leaveTs >= eventTime &&
+        (experienceId !== 4 || publishesVideo(seed, room.commId, o)))
+    const pool = causes[experienceId]!
+    const events: Array<AbnormalEvent> = []
+    const wanted = int(rng, 1, 3)
+    for (let tries = 0; tries < 6 && events.length < wanted; tries++) {
+      const id = pick(rng, pool)
+      if (events.some((e) => e.abnormalEventId === id)) continue
+      if (!isDownstreamEventId(id)) events.push({ abnormalEventId: id, peerId: "" })
+      // Nobody to receive from: a downstream cause cannot be it.
+      else if (peersNow().length > 0) events.push({ abnormalEventId: id, peerId: pick(rng, peersNow()).userId })
+    }
+    if (events.length === 0) events.push({ abnormalEventId: pool.find((id) => !isDownstreamEventId(id))!, peerId: "" })
+    out.push({ experienceId, eventTime, events })
+  }
+  return out.sort((a, b) => a.eventTime - b.eventTime)
+}
+
 /** Whole skeleton of a data set: apps with rooms and sessions, no events yet. */
 export const skeletonOf = (options: ResolvedOptions): Array<{ readonly sdkAppId: number; readonly rooms: Array<RoomSkeleton> }> =>
   options.apps.map((sdkAppId, i) => ({ sdkAppId, rooms: roomsOf(options, i, sdkAppId) }))
@@ -738,13 +797,19 @@ export const attachEvents = (options: ResolvedOptions, lazy: boolean): Array<App
           sdkVersion: s.sdkVersion,
           clientIp: s.clientIp
         }
-        if (!lazy) return { ...base, events: eventsOf(options.seed, room, s, options.eventsPerHour) }
+        const abnormal = abnormalOf(options.seed, room, s)
+        // Only sessions that have some carry the key (after `events`, in both forms).
+        const extra = abnormal.length === 0 ? {} : { abnormal }
+        if (!lazy) return { ...base, events: eventsOf(options.seed, room, s, options.eventsPerHour), ...extra }
         // An enumerable getter: JSON.stringify and spreads see `events` as a plain field,
         // but nothing is kept in memory between reads.
-        return Object.defineProperty(base, "events", {
-          enumerable: true,
-          get: () => eventsOf(options.seed, room, s, options.eventsPerHour)
-        }) as Session
+        return Object.assign(
+          Object.defineProperty(base, "events", {
+            enumerable: true,
+            get: () => eventsOf(options.seed, room, s, options.eventsPerHour)
+          }),
+          extra
+        ) as unknown as Session
       })
     }))
   }))

@@ -6,6 +6,8 @@
  *
  * @internal
  */
+import type { AbnormalExperience, Session } from "../DataSet.js"
+import { experienceIds, isAbnormalEventId } from "./abnormalIds.js"
 
 type Obj = Record<string, unknown>
 
@@ -31,7 +33,19 @@ const isEvent = (u: unknown): boolean =>
   isInt(u["paramTwo"]) &&
   keyCount(u) === 6
 
+const isAbnormalEvent = (u: unknown): boolean =>
+  isObject(u) && isInt(u["abnormalEventId"]) && typeof u["peerId"] === "string" && keyCount(u) === 2
+
+const isAbnormal = (u: unknown): boolean => {
+  if (!isObject(u) || !isInt(u["experienceId"]) || !isNat(u["eventTime"]) || !Array.isArray(u["events"]) || keyCount(u) !== 3) return false
+  for (const event of u["events"] as Array<unknown>) if (!isAbnormalEvent(event)) return false
+  return true
+}
+
 const isSession = (u: unknown): boolean => {
+  // `abnormal` is optional: data sets from before it load unchanged.
+  const abnormal = isObject(u) ? u["abnormal"] : undefined
+  if (abnormal !== undefined && (!Array.isArray(abnormal) || !abnormal.every(isAbnormal))) return false
   if (
     !isObject(u) ||
     typeof u["userId"] !== "string" ||
@@ -42,7 +56,7 @@ const isSession = (u: unknown): boolean => {
     typeof u["sdkVersion"] !== "string" ||
     typeof u["clientIp"] !== "string" ||
     !Array.isArray(u["events"]) ||
-    keyCount(u) !== 8
+    keyCount(u) !== (abnormal === undefined ? 8 : 9)
   ) return false
   for (const event of u["events"] as Array<unknown>) if (!isEvent(event)) return false
   return true
@@ -75,4 +89,24 @@ export const isExactDataSet = (u: unknown): boolean => {
   if (!isObject(u) || !isNat(u["seed"]) || !isNat(u["anchor"]) || !Array.isArray(u["apps"]) || keyCount(u) !== 3) return false
   for (const app of u["apps"] as Array<unknown>) if (!isApp(app)) return false
   return true
+}
+
+/**
+ * What is wrong with an abnormal experience of a session (ids outside tables 5.3–5.5, a time
+ * outside the session), with the path below it; `undefined` when it is fine.
+ */
+export const abnormalProblem = (abnormal: AbnormalExperience, session: Session): { readonly field: string; readonly problem: string } | undefined => {
+  if (!experienceIds.includes(abnormal.experienceId)) {
+    return { field: ".experienceId", problem: `${abnormal.experienceId} is not an exceptional experience id; use 1–5 (table 5.3)` }
+  }
+  if (abnormal.eventTime < session.joinTs || abnormal.eventTime > session.leaveTs) {
+    return { field: ".eventTime", problem: `${abnormal.eventTime} lies outside its session ${session.joinTs}–${session.leaveTs} (s)` }
+  }
+  for (let e = 0; e < abnormal.events.length; e++) {
+    const id = abnormal.events[e]!.abnormalEventId
+    if (!isAbnormalEventId(id)) {
+      return { field: `.events[${e}].abnormalEventId`, problem: `${id} is not an abnormal event id; use 1001–1032 (table 5.4) or 2001–2026 (table 5.5)` }
+    }
+  }
+  return undefined
 }

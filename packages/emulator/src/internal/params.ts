@@ -1,7 +1,12 @@
 /**
- * Reading and checking the business parameters of the four actions, with the error codes each
+ * Reading and checking the business parameters of the five actions, with the error codes each
  * action documents (reference §4). Parameters arrive either as a JSON object (TC3 POST) or as
  * flattened strings (`UserIds.0=…`, GET query or form body).
+ *
+ * The limits here (maximum spans, page sizes, the 14-day retention and its grace, the metric
+ * names) are the emulator's own copies of the protocol's facts, kept apart from core's on
+ * purpose: the emulator is the independent check of the client, so a fact wrong in one of them
+ * shows up as a failing test instead of agreeing with itself.
  *
  * @internal
  */
@@ -102,6 +107,14 @@ export interface UserEventQuery {
   readonly endTime: number
   readonly userId: string
   readonly roomId: string
+}
+
+/** `DescribeUnusualEvent`, checked. */
+export interface UnusualEventQuery {
+  readonly sdkAppId: number
+  readonly startTime: number
+  readonly endTime: number
+  readonly roomId: string | undefined
 }
 
 /**
@@ -276,6 +289,22 @@ export const userEvent = (raw: RawParams, ctx: CheckContext): Result<UserEventQu
   const times = checkTimes(raw, ctx, { endTs: "InvalidParameter.EndTs", planOversize: "InvalidParameter.StartTsOversize", maxSpan: Number.POSITIVE_INFINITY })
   if (times instanceof ApiFailure) return times
   return { commId, sdkAppId, userId, roomId, ...times }
+}
+
+/**
+ * Checks a `DescribeUnusualEvent` request: a window of at most 1 h. Its codes are the ones the
+ * official Go SDK lists for this action (tencentcloud-sdk-go `trtc/v20190722/client.go`): no
+ * `InvalidParameter.EndTs` (a bad end is `InvalidParameter`) and `StartTimeExpire` where the
+ * other actions say `StartTimeOversize` for the plan's window.
+ */
+export const unusualEvent = (raw: RawParams, ctx: CheckContext): Result<UnusualEventQuery> => {
+  const sdkAppId = checkSdkAppId(raw, "MissingParameter.SdkAppId", "InvalidParameter.SdkAppId")
+  if (sdkAppId instanceof ApiFailure) return sdkAppId
+  const times = checkTimes(raw, ctx, { endTs: "InvalidParameter", planOversize: "InvalidParameter.StartTimeExpire", maxSpan: 3600 })
+  if (times instanceof ApiFailure) return times
+  const roomId = readString(raw, "RoomId")
+  if (roomId === invalid || roomId === "") return apiFailure("InvalidParameter", "Parameter `RoomId` must be a non-empty string when given.")
+  return { sdkAppId, ...times, roomId }
 }
 
 /**

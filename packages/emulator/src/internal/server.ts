@@ -1,5 +1,5 @@
 /**
- * The HTTP server: protocol (TC3 and v1), common parameters, rate limit, faults, the four
+ * The HTTP server: protocol (TC3 and v1), common parameters, rate limit, faults, the five
  * actions, the request log and the admin endpoints. Built directly on `node:http` with a
  * synchronous request path, because the emulator must serve thousands of signed requests per
  * second on a small machine.
@@ -16,9 +16,11 @@ import type { AddressInfo, Socket } from "node:net"
 import { ApiFailure, apiFailure } from "./apiError.js"
 import * as DataSet from "../DataSet.js"
 import * as Faults from "../Faults.js"
+import * as Metadata from "./metadata.js"
 import * as Params from "./params.js"
 import { makeSlidingWindow } from "./slidingWindow.js"
 import * as StoreModule from "./store.js"
+import * as Sts from "./sts.js"
 
 /** A credential the server accepts. */
 export interface ServerCredential {
@@ -57,10 +59,14 @@ export interface ServerConfig {
   readonly clockOffsetSeconds: number
   readonly faults: ReadonlyArray<Faults.FaultRule>
   readonly logLimit: number
+  /** Answers follow the clock: nothing after now, calls and sessions that end later open (see `StoreOptions`). */
+  readonly progressive: boolean
   /** Milliseconds a connection may take to send a request's headers (from connecting, or from the request's first byte). */
   readonly headersTimeoutMs: number
   /** Milliseconds a client may take to send a whole request, body included. */
   readonly requestTimeoutMs: number
+  /** STS and instance metadata (sts.ts, metadata.ts); default: 7200 s credentials, no instance role. */
+  readonly sts?: Sts.StsConfig & { readonly instanceRole?: string | undefined } | undefined
 }
 
 /** A running server with its controls. */
@@ -77,12 +83,15 @@ export interface RunningServer {
   readonly faultRules: () => ReadonlyArray<Faults.FaultRule>
   readonly setFaults: (rules: ReadonlyArray<Faults.FaultRule>) => void
   readonly reset: () => void
+  readonly sts: Sts.Sts
   readonly close: () => Promise<void>
 }
 
+// The emulator's own copies of the protocol's facts (version, regions, actions), independent of
+// core's on purpose: it is the check of the client, not a mirror of it.
 const version = "2019-07-22"
 const regions = new Set(["ap-beijing", "ap-guangzhou", "ap-mumbai", "ap-singapore", "na-toronto"])
-const actionNames = new Set(["DescribeRoomInfo", "DescribeUserInfo", "DescribeCallDetailInfo", "DescribeUserEvent"])
+const actionNames = new Set(["DescribeRoomInfo", "DescribeUserInfo", "DescribeCallDetailInfo", "DescribeUserEvent", "DescribeUnusualEvent"])
 const languages = new Set(["zh-CN", "en-US"])
 const maxBodyBytes = 10 * 1024 * 1024
 const maxQueryBytes = 32 * 1024
@@ -118,13 +127,16 @@ interface Exchange {
 /** Starts the server; resolves once it listens. */
 export const startServer = (config: ServerConfig): Promise<RunningServer> => {
   const credentials = new Map(config.credentials.map((c) => [c.secretId, c]))
-  const lookup = (secretId: string) => Option.map(Option.fromNullable(credentials.get(secretId)), (c) => c.secretKey)
+  const sts = Sts.make(config.sts ?? { defaultDurationSeconds: 7200, webIdentityTokens: undefined })
+  const metadata = Metadata.make({ roleName: config.sts?.instanceRole, durationSeconds: config.sts?.defaultDurationSeconds ?? 7200 }, sts)
+  const lookup = (secretId: string) =>
+    Option.orElse(Option.map(Option.fromNullable(credentials.get(secretId)), (c) => c.secretKey), () => sts.lookup(secretId))
   let clockOffsetSeconds = config.clockOffsetSeconds
   // A frozen clock stands still until moved: tests of time windows need exact instants.
   let frozenAt: number | undefined = undefined
   const nowMillis = () => frozenAt ?? Date.now() + clockOffsetSeconds * 1000
   const store = StoreModule.makeStore(config.dataSet)
-  const storeOptions: StoreModule.StoreOptions = { total: config.total, maxEventsPerResponse: config.maxEventsPerResponse }
+  const storeOptions: StoreModule.StoreOptions = { total: config.total, maxEventsPerResponse: config.maxEventsPerResponse, progressive: config.progressive }
   const limiter = makeSlidingWindow(config.rps)
   let faultRules = config.faults
   let faults = Faults.make(faultRules)
@@ -234,26 +246,32 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
     ex.params = raw.value
     const nowSeconds = Math.floor(nowMillis() / 1000)
     const ctx: Params.CheckContext = { nowSeconds, retentionDays: config.retentionDays }
+    const horizon = StoreModule.horizonOf(storeOptions, nowSeconds)
     let result: Record<string, unknown> | ApiFailure
     switch (action) {
       case "DescribeRoomInfo": {
         const q = Params.roomInfo(raw, ctx)
-        result = q instanceof ApiFailure ? q : StoreModule.describeRoomInfo(store, storeOptions, q)
+        result = q instanceof ApiFailure ? q : StoreModule.describeRoomInfo(store, storeOptions, q, horizon)
         break
       }
       case "DescribeUserInfo": {
         const q = Params.userInfo(raw, ctx)
-        result = q instanceof ApiFailure ? q : StoreModule.describeUserInfo(store, storeOptions, q)
+        result = q instanceof ApiFailure ? q : StoreModule.describeUserInfo(store, storeOptions, q, horizon)
         break
       }
       case "DescribeCallDetailInfo": {
         const q = Params.callDetailInfo(raw, ctx)
-        result = q instanceof ApiFailure ? q : StoreModule.describeCallDetailInfo(store, storeOptions, q)
+        result = q instanceof ApiFailure ? q : StoreModule.describeCallDetailInfo(store, storeOptions, q, horizon)
+        break
+      }
+      case "DescribeUnusualEvent": {
+        const q = Params.unusualEvent(raw, ctx)
+        result = q instanceof ApiFailure ? q : StoreModule.describeUnusualEvent(store, q, horizon)
         break
       }
       default: {
         const q = Params.userEvent(raw, ctx)
-        result = q instanceof ApiFailure ? q : StoreModule.describeUserEvent(store, storeOptions, q, nowSeconds)
+        result = q instanceof ApiFailure ? q : StoreModule.describeUserEvent(store, storeOptions, q, nowSeconds, horizon)
       }
     }
     return result instanceof ApiFailure ? sendError(ex, result) : sendSuccess(ex, result, truncate)
@@ -262,7 +280,7 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
   const flatParams = (text: string, action: string): Params.RawParams | ApiFailure => {
     const value = Params.decodeFlat(text)
     if (value === undefined) {
-      return action === "DescribeUserInfo" || action === "DescribeCallDetailInfo"
+      return action === "DescribeUserInfo" || action === "DescribeCallDetailInfo" || action === "DescribeUnusualEvent"
         ? apiFailure("InvalidParameter.EncodeParams", "Invalid `EncodeParams`: the parameters are not correctly URL-encoded.")
         : apiFailure("InvalidParameter.UrlParamsError", "Failed to parse URL parameters: they are not correctly URL-encoded.")
     }
@@ -297,9 +315,12 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
     if (requestVersion === undefined || requestVersion === "") {
       return sendError(ex, apiFailure("MissingParameter", "The request is missing a required parameter `Version`."))
     }
-    if (requestVersion !== version) {
-      return sendError(ex, apiFailure("NoSuchVersion", `The API version \`${quote(requestVersion)}\` does not exist; use \`${version}\`.`))
+    const expected = Sts.actions.has(action) ? Sts.version : version
+    if (requestVersion !== expected) {
+      return sendError(ex, apiFailure("NoSuchVersion", `The API version \`${quote(requestVersion)}\` does not exist; use \`${expected}\`.`))
     }
+    // The SDKs send AssumeRoleWithWebIdentity unsigned (`Authorization: SKIP`): the token is the proof.
+    if (action === "AssumeRoleWithWebIdentity") return answerSts(ex, action, query, body)
     const verified = Tc3.verify(
       { method: ex.method, query, headers: req.headers as Record<string, string | undefined>, body },
       { lookup, nowSeconds: Math.floor(nowMillis() / 1000) }
@@ -307,6 +328,7 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
     if (verified._tag === "Left") return sendError(ex, authFailure(verified.left.reason))
     const tokenFailure = checkToken(verified.right.secretId, header(req, "x-tc-token"))
     if (tokenFailure !== undefined) return sendError(ex, tokenFailure)
+    if (action === "AssumeRole") return answerSts(ex, action, query, body)
     return dispatch(ex, action, header(req, "x-tc-region"), header(req, "x-tc-language"), () =>
       ex.method === "GET" ? flatParams(query, action) : isForm(req) ? flatParams(body.toString("utf8"), action) : jsonParams(body))
   }
@@ -333,11 +355,20 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
     return dispatch(ex, action, params["Region"], params["Language"], () => ({ kind: "flat", value: business }))
   }
 
+  const answerSts = (ex: Exchange, action: string, query: string, body: Buffer) => {
+    const raw = ex.method === "GET" ? flatParams(query, action) : isForm(ex.req) ? flatParams(body.toString("utf8"), action) : jsonParams(body)
+    if (raw instanceof ApiFailure) return sendError(ex, raw)
+    ex.params = Sts.loggable(raw.value)
+    const result = sts.answer(action, raw.value, Math.floor(nowMillis() / 1000))
+    return result instanceof ApiFailure ? sendError(ex, result) : sendSuccess(ex, result, false)
+  }
+
   const authFailure = (reason: string): ApiFailure => apiFailure(`AuthFailure.${reason}`)
 
   const checkToken = (secretId: string, sent: string | undefined): ApiFailure | undefined => {
     const credential = credentials.get(secretId)
-    if (credential === undefined || Option.isNone(credential.token)) return undefined
+    if (credential === undefined) return sts.checkToken(secretId, sent, Math.floor(nowMillis() / 1000)) ?? undefined
+    if (Option.isNone(credential.token)) return undefined
     if (sent === undefined || sent === "") return apiFailure("AuthFailure.TokenFailure", "The `X-TC-Token` is missing: temporary credentials require their token.")
     if (sent !== Redacted.value(credential.token.value)) return apiFailure("AuthFailure.TokenFailure", "The `X-TC-Token` is invalid or expired.")
     return undefined
@@ -404,7 +435,14 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
 
   const requests = () => (logStart === 0 ? log.slice() : [...log.slice(logStart), ...log.slice(0, logStart)])
 
-  const clockView = () => ({ nowSeconds: Math.floor(nowMillis() / 1000), nowMillis: nowMillis(), offsetSeconds: clockOffsetSeconds, frozen: frozenAt !== undefined })
+  const clockView = () => ({
+    nowSeconds: Math.floor(nowMillis() / 1000),
+    nowMillis: nowMillis(),
+    offsetSeconds: clockOffsetSeconds,
+    frozen: frozenAt !== undefined,
+    // Whether moving the clock changes what the API answers.
+    progressive: config.progressive
+  })
 
   const setClockOffsetSeconds = (seconds: number) => {
     const delta = seconds - clockOffsetSeconds
@@ -481,6 +519,9 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
           return adminJson(res, 400, { error: `${field}: ${value} would put the clock ${Math.round(offset)} s from the wall clock, beyond ±${maxClockOffsetSeconds} s (10 years); keep the offset within it` })
         }
         setClockOffsetSeconds(offset)
+        // A frozen clock set to an instant reads exactly that instant: the offset arithmetic
+        // alone can land a float hair below it, a whole second early once floored.
+        if (field === "nowSeconds" && frozenAt !== undefined) frozenAt = value * 1000
         return adminJson(res, 200, clockView())
       }
       case "GET faults":
@@ -550,7 +591,12 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
         const admin = /^\/_(?:admin|emulator)\/([a-z]+)\/?$/.exec(path)
         if (admin !== null) handleAdmin(req, res, admin[1]!, body)
         else if (path.startsWith("/_admin/") || path.startsWith("/_emulator/")) adminJson(res, 404, { error: "no such admin endpoint" })
-        else handleApi(req, res, query, body)
+        else if (path.startsWith(Metadata.pathPrefix)) {
+          const answer = metadata.answer(path, Math.floor(nowMillis() / 1000))
+          res.writeHead(answer.status, { "Content-Type": answer.contentType, "Content-Length": Buffer.byteLength(answer.body) })
+          res.end(answer.body)
+          record({ req, res, requestId: randomUUID(), time: nowMillis(), method: req.method ?? "", action: `metadata ${path}`, params: undefined, fault: undefined }, answer.status, undefined)
+        } else handleApi(req, res, query, body)
       } catch {
         // A bug must cost one request, never the server.
         if (!res.headersSent) {
@@ -603,6 +649,7 @@ export const startServer = (config: ServerConfig): Promise<RunningServer> => {
         faultRules: () => faultRules,
         setFaults,
         reset,
+        sts,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done())
