@@ -1,3 +1,4 @@
+import * as CommId from "@effect-trtc/core/CommId"
 import * as RateLimiter from "@effect-trtc/core/RateLimiter"
 import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
 import { assert, describe, it } from "@effect/vitest"
@@ -19,7 +20,6 @@ import { checkEndpoint, globalOptions, resolveGlobals } from "../src/internal/gl
 import type { Io } from "../src/internal/io.js"
 import * as Progress from "../src/internal/progress.js"
 import * as Records from "../src/Records.js"
-import { parseCommId } from "../src/internal/source.js"
 
 describe("endpoint checks", () => {
   it("accepts https hosts and URLs, and http only to loopback", () => {
@@ -65,12 +65,13 @@ describe("endpoint checks", () => {
 })
 
 describe("CommId", () => {
+  // The CLI's parser is core's now (CommId.parse); this pins what the CLI relies on.
   it("reads SdkAppId, a room id with underscores and the creation time", () => {
     assert.deepStrictEqual(
-      parseCommId("1400000001_sales_math_27_1795333841"),
+      CommId.parse("1400000001_sales_math_27_1795333841"),
       Option.some({ sdkAppId: 1400000001, roomId: "sales_math_27", createTime: 1795333841 })
     )
-    assert.isTrue(Option.isNone(parseCommId("nope")))
+    assert.isTrue(Option.isNone(CommId.parse("nope")))
   })
 })
 

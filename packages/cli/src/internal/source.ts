@@ -1,3 +1,4 @@
+import * as CommId from "@effect-trtc/core/CommId"
 import * as Models from "@effect-trtc/core/Models"
 import type * as Trtc from "@effect-trtc/core/Trtc"
 import * as TrtcStream from "@effect-trtc/core/TrtcStream"
@@ -19,16 +20,6 @@ export type SourceError = TrtcStream.StreamError
 /** A call as the CLI needs it: core's room record. */
 export type Call = TrtcStream.Room
 
-/** Reads `SdkAppId_RoomId_CreateTime` (the room id may itself contain underscores). */
-export const parseCommId = (
-  commId: string
-): Option.Option<{ readonly sdkAppId: number; readonly roomId: string; readonly createTime: number }> => {
-  const match = /^(\d+)_(.+)_(\d+)$/.exec(commId)
-  return match === null
-    ? Option.none()
-    : Option.some({ sdkAppId: Number(match[1]), roomId: match[2], createTime: Number(match[3]) })
-}
-
 // Bisect a refused window down to one second: events cluster (a join sends a dozen in a second).
 const streamOptions = { minSpanSeconds: 1 } as const
 
@@ -45,7 +36,7 @@ export const rooms = (
 const callRef = (sdkAppId: number, commId: string, roomId?: string): TrtcStream.CallRef => ({
   sdkAppId,
   commId,
-  roomId: roomId ?? Option.match(parseCommId(commId), { onNone: () => "", onSome: (c) => c.roomId })
+  roomId: roomId ?? Option.match(CommId.parse(commId), { onNone: () => "", onSome: (c) => c.roomId })
 })
 
 /** The user sessions of a call in a period (a user who rejoined has several), by join time. */
@@ -93,7 +84,7 @@ export const findCall = (
   commId: string,
   now: number
 ): Effect.Effect<Option.Option<Call>, SourceError, Trtc.Trtc> =>
-  Option.match(parseCommId(commId), {
+  Option.match(CommId.parse(commId), {
     onNone: () => Effect.succeed(Option.none()),
     onSome: (parsed) =>
       rooms(sdkAppId, { startTime: parsed.createTime, endTime: Math.min(now, parsed.createTime + 86400) }, parsed.roomId).pipe(
