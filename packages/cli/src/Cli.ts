@@ -6,12 +6,12 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as Descriptor from "@effect/cli/CommandDescriptor"
-import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import type * as Usage from "@effect/cli/Usage"
 import * as ValidationError from "@effect/cli/ValidationError"
 import type * as CliApp from "@effect/cli/CliApp"
 import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -25,8 +25,13 @@ import * as Export from "./commands/export.js"
 import * as Rooms from "./commands/rooms.js"
 import * as Timeline from "./commands/timeline.js"
 import * as Users from "./commands/users.js"
+import * as Argv from "./internal/argv.js"
+import { flagNames } from "./internal/flagNames.js"
 import { globalOptions } from "./internal/globals.js"
+import { fixHelp, stripAnsi } from "./internal/helpText.js"
 import { Terminal } from "./internal/io.js"
+import * as Secrets from "./internal/secrets.js"
+import { renderValidation } from "./internal/usageError.js"
 import { version as currentVersion } from "./internal/version.js"
 
 /**
@@ -41,7 +46,8 @@ export const version: string = currentVersion
 // src/commands/<name>.ts exporting `command = Command.make("<name>", { ...flags }, handler)` (spread
 // `globalOptions` from internal/globals.ts into the flags if it calls the API), then add one line
 // below. Everything else that must know the commands (the root's usage error, `trtc --format json
-// <cmd>` hoisting) is derived from this list.
+// <cmd>` hoisting, `$ trtc <cmd>` in the help, the hint of a usage error, the naming of a bad
+// choice) is derived from this list.
 const commands = [
   Events.command,
   Rooms.command,
@@ -69,27 +75,12 @@ export const command = Command.make("trtc", {}, () =>
   Command.withSubcommands(commands)
 )
 
-/** The names of the flags in `usage`, split into those that take a value and switches. */
-const flagNames = (usage: Usage.Usage, into: { readonly value: Set<string>; readonly switches: Set<string> }) => {
-  switch (usage._tag) {
-    case "Named":
-      for (const name of usage.names) (Option.isSome(usage.acceptedValues) ? into.value : into.switches).add(name)
-      break
-    case "Optional":
-    case "Repeated":
-      flagNames(usage.usage, into)
-      break
-    case "Alternation":
-    case "Concat":
-      flagNames(usage.left, into)
-      flagNames(usage.right, into)
-      break
-  }
-  return into
-}
+// Each command's flags as its usage shows them, to name a choice flag in its error.
+const usageOf = (descriptor: Descriptor.Command<unknown>): Usage.Usage => Descriptor.getUsage(descriptor)
+const commandFlags = new Map(commands.map(({ descriptor }) => [namesOf(descriptor)[0], flagNames(usageOf(descriptor))]))
 
 // The global flags that may come before the command, read from their definitions.
-const globalFlags = flagNames(Options.getUsage(Options.all(globalOptions)), { value: new Set(), switches: new Set() })
+const globalFlags = flagNames(Options.getUsage(Options.all(globalOptions)))
 const isCommand = (arg: string) => commandNames.includes(arg)
 
 /**
@@ -99,48 +90,17 @@ const isCommand = (arg: string) => commandNames.includes(arg)
  * @since 0.1.0
  * @category running
  */
-export const hoistGlobalFlags = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
-  const leading: Array<string> = []
-  let i = 0
-  while (i < args.length && !isCommand(args[i])) {
-    const [name] = args[i].split("=", 1)
-    if (globalFlags.switches.has(args[i]) || (globalFlags.value.has(name) && args[i].includes("="))) {
-      leading.push(args[i])
-      i += 1
-    } else if (globalFlags.value.has(name) && i + 1 < args.length) {
-      leading.push(args[i], args[i + 1])
-      i += 2
-    } else {
-      return args
-    }
-  }
-  if (leading.length === 0 || i >= args.length) return args
-  return [args[i], ...leading, ...args.slice(i + 1)]
-}
+export const hoistGlobalFlags = (args: ReadonlyArray<string>): ReadonlyArray<string> =>
+  Argv.hoistGlobalFlags(args, isCommand, globalFlags)
 
-const ansi = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g")
-const stripAnsi = (text: string) => text.replace(ansi, "")
-
-// Our integer and choice flags are text flags with their own parser (so an error names the flag
-// and the value), and @effect/cli describes every text flag as "A user-defined piece of text.":
-// wrong for `--rps integer`, noise for the others, whose own description follows.
-const esc = String.fromCharCode(27)
-const integerHelp = new RegExp(`(--[\\w-]+(?:${esc}\\[[0-9;]*m)*[ \\t]+integer(?:${esc}\\[[0-9;]*m)*[ \\t]*\\r?\\n(?:\\s|${esc}\\[[0-9;]*m)*)A user-defined piece of text\\.`, "g")
-const genericHelp = new RegExp(`(?:${esc}\\[[0-9;]*m)*A user-defined piece of text\\.(?:${esc}\\[[0-9;]*m)*[ \\t]*\\r?\\n(?:[ \\t]*\\r?\\n)?[ \\t]*`, "g")
-const fixHelp = (text: string): string =>
-  text.replace(integerHelp, "$1An integer (whole number).").replace(genericHelp, "")
-
-const renderValidation = (error: ValidationError.ValidationError, args: ReadonlyArray<string>): string => {
-  let text = "error" in error ? stripAnsi(HelpDoc.toAnsiText(error.error)) : "invalid command line"
-  if (error._tag === "CommandMismatch" || /^Invalid subcommand/.test(text)) {
-    text = `unknown command ${JSON.stringify(args[0] ?? "")}: ${text.replace(/^Invalid subcommand for trtc - /, "")}`
-  }
-  const missing = [...text.matchAll(/Expected to find option: '(--[\w-]+)'/g)].map((m) => m[1])
-  const rest = text.replace(/Expected to find option: '(--[\w-]+)'/g, "").replace(/\s*\n\s*/g, " ").trim()
-  const parts = missing.length === 0 ? [] : [`missing required ${missing.length === 1 ? "flag" : "flags"} ${missing.join(", ")}`]
-  if (rest !== "") parts.unshift(rest)
-  return parts.join("; ")
-}
+/**
+ * Moves `--log-level LEVEL` or `--log-level=LEVEL`, wherever it is before any `--`, to right after
+ * the command as `--log-level=LEVEL`, the one place and spelling @effect/cli accepts.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const placeBuiltInFlags = (args: ReadonlyArray<string>): ReadonlyArray<string> => Argv.placeBuiltInFlags(args, isCommand)
 
 /**
  * Runs `trtc` on the given arguments (without `node` and the script) and returns the exit code,
@@ -154,19 +114,24 @@ export const run = (
   secrets: () => ReadonlyArray<string> = () => []
 ): Effect.Effect<number, never, Terminal | CliApp.CliApp.Environment> =>
   Effect.gen(function*() {
+    yield* Secrets.rememberConfigured
     const terminal = yield* Terminal
     const cli = Command.run(command, { name: "trtc", version })
     const console = yield* Effect.console
     // @effect/cli colours its help whatever the output is: plain text unless stdout is a
     // terminal and NO_COLOR is unset (https://no-color.org).
-    const plain = !terminal.stdoutIsTTY || (terminal.env.NO_COLOR ?? "") !== ""
+    const noColor = yield* Effect.orElseSucceed(Config.string("NO_COLOR").pipe(Config.withDefault("")), () => "")
+    const plain = !terminal.stdoutIsTTY || noColor !== ""
     const silentErrors = Console.withConsole({
       ...console,
       error: () => Effect.void,
       log: (...args: ReadonlyArray<unknown>) =>
-        console.log(...args.map((a) => typeof a === "string" ? fixHelp(plain ? stripAnsi(a) : a) : a))
+        console.log(...args.map((a) => typeof a === "string" ? fixHelp(plain ? stripAnsi(a) : a, commandNames) : a))
     } as Console.Console)
-    return yield* cli(["node", "trtc", ...hoistGlobalFlags(args)]).pipe(
+    const argv = placeBuiltInFlags(hoistGlobalFlags(args))
+    // A usage error points to the help of the command it is about, when there is one.
+    const help = isCommand(argv[0] ?? "") ? `trtc ${argv[0]} --help` : "trtc --help"
+    return yield* cli(["node", "trtc", ...argv]).pipe(
       silentErrors,
       Effect.as(CliError.ExitCode.ok),
       Effect.catchAllCause((cause) => {
@@ -174,7 +139,7 @@ export const run = (
         const failure = Cause.failureOption(cause)
         const error: unknown = Option.isSome(failure) ? failure.value : Cause.squash(cause)
         const rendered = ValidationError.isValidationError(error)
-          ? { line: CliError.scrub(`error: ${renderValidation(error, args)} — hint: see trtc --help`, secrets()), exitCode: CliError.ExitCode.usage }
+          ? { line: CliError.scrub(`error: ${renderValidation(error, args, argv, commandFlags)} — hint: see ${help}`, secrets()), exitCode: CliError.ExitCode.usage }
           : CliError.render(error, secrets())
         return terminal.stderr(rendered.line + "\n").pipe(Effect.as(rendered.exitCode))
       })

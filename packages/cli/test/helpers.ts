@@ -1,14 +1,14 @@
-// Spawning the built `trtc` bin as a real process, against an emulator running in the test.
+// Spawning the built `trtc` bin as a real process (src/CliProcess.ts, shared with the reliability
+// suite), against an emulator running in the test.
 import * as DataSet from "@effect-trtc/emulator/DataSet"
 import * as Emulator from "@effect-trtc/emulator/Emulator"
-import * as Effect from "effect/Effect"
-import { spawn } from "node:child_process"
+import type * as Effect from "effect/Effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { join } from "node:path"
+import * as CliProcess from "../src/CliProcess.js"
 
-export const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "bin", "trtc.mjs")
+export const bin = CliProcess.binPath
 
 export const secretId = "AKIDCLITEST00000000000000000000000000"
 export const secretKey = "cliTestSecretKeyDoNotLeak0123456789"
@@ -16,34 +16,12 @@ export const token = "cliTestSessionTokenDoNotLeak9876543210"
 export const sdkAppId = 1400000001
 
 /** A home directory with no credential files, so only the environment counts. */
-export const emptyHome = fs.mkdtempSync(join(os.tmpdir(), "trtc-cli-home-"))
+export const emptyHome = CliProcess.emptyHome()
 
 export const tempDir = () => fs.mkdtempSync(join(os.tmpdir(), "trtc-cli-"))
 
-export interface Result {
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-export interface RunOptions {
-  readonly env?: Record<string, string | undefined>
-  /** Send SIGINT once this returns true (given the output so far; checked every 20 ms). */
-  readonly interruptWhen?: (output: { readonly stdout: string; readonly stderr: string }) => boolean
-  /** The signal `interruptWhen` sends (default SIGINT). */
-  readonly signal?: NodeJS.Signals
-  /** Runs `bin` through `bash -c` with this prefix, e.g. `ulimit -f 100;` (output redirections too). */
-  readonly shell?: { readonly before: string; readonly after?: string }
-  /** Told the child's pid once it is spawned. */
-  readonly onSpawn?: (pid: number) => void
-}
-
-const baseEnv = (): Record<string, string> => ({
-  PATH: process.env.PATH ?? "",
-  HOME: emptyHome,
-  NO_COLOR: "1"
-})
+export type Result = CliProcess.Result
+export type RunOptions = CliProcess.RunOptions
 
 /** Credentials the test emulator accepts, as environment variables. */
 export const credentialEnv = (url: string): Record<string, string> => ({
@@ -53,38 +31,9 @@ export const credentialEnv = (url: string): Record<string, string> => ({
   TENCENTCLOUD_SESSION_TOKEN: token
 })
 
+/** The bin run by the shared spawn helper (src/CliProcess.ts), with `emptyHome` as HOME. */
 export const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Effect.Effect<Result> =>
-  Effect.async<Result>((resume) => {
-    const env: Record<string, string> = baseEnv()
-    for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v
-    const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`
-    const child = options.shell === undefined
-      ? spawn(process.execPath, [bin, ...args], { env, stdio: ["ignore", "pipe", "pipe"] })
-      : spawn("bash", ["-c", `${options.shell.before} exec ${[process.execPath, bin, ...args].map(quote).join(" ")} ${options.shell.after ?? ""}`], {
-          env,
-          stdio: ["ignore", "pipe", "pipe"]
-        })
-    if (child.pid !== undefined) options.onSpawn?.(child.pid)
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (d: string) => void (stdout += d))
-    child.stderr.setEncoding("utf8").on("data", (d: string) => void (stderr += d))
-    let timer: NodeJS.Timeout | undefined
-    if (options.interruptWhen !== undefined) {
-      const check = options.interruptWhen
-      timer = setInterval(() => {
-        if (check({ stdout, stderr })) {
-          clearInterval(timer)
-          child.kill(options.signal ?? "SIGINT")
-        }
-      }, 20)
-    }
-    child.on("close", (code, signal) => {
-      if (timer !== undefined) clearInterval(timer)
-      resume(Effect.succeed({ code, signal, stdout, stderr }))
-    })
-    return Effect.sync(() => child.kill("SIGKILL"))
-  })
+  CliProcess.run(args, { home: emptyHome, ...options })
 
 /** The identity of an event as the CLI prints it (the same fields as `Records.eventKey`). */
 export const keyOf = (r: Record<string, unknown>): string =>

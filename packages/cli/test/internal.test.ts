@@ -1,17 +1,25 @@
+import * as CommId from "@effect-trtc/core/CommId"
+import * as RateLimiter from "@effect-trtc/core/RateLimiter"
+import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
 import { assert, describe, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
+import * as CliConfig from "@effect/cli/CliConfig"
 import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as HashMap from "effect/HashMap"
-import { command, hoistGlobalFlags } from "../src/Cli.js"
+import { command, hoistGlobalFlags, placeBuiltInFlags } from "../src/Cli.js"
 import { summary } from "../src/internal/emulatorCommands.js"
 import * as ExportFile from "../src/internal/exportFile.js"
-import { checkEndpoint, resolveGlobals } from "../src/internal/globals.js"
+import { checkEndpoint, globalOptions, resolveGlobals } from "../src/internal/globals.js"
 import type { Io } from "../src/internal/io.js"
 import * as Progress from "../src/internal/progress.js"
 import * as Records from "../src/Records.js"
-import { parseCommId } from "../src/internal/source.js"
 
 describe("endpoint checks", () => {
   it("accepts https hosts and URLs, and http only to loopback", () => {
@@ -23,34 +31,47 @@ describe("endpoint checks", () => {
     assert.isTrue(Either.isLeft(checkEndpoint("http://")))
   })
 
-  it.effect("resolves flags over the environment", () =>
+  // The global flags as @effect/cli parses them, with `env` as the ConfigProvider they fall back to.
+  const parseGlobals = (args: ReadonlyArray<string>, env: Record<string, string>) =>
+    Options.processCommandLine(Options.all(globalOptions), args, CliConfig.defaultConfig).pipe(
+      Effect.flatMap(([error, , flags]) => Option.isSome(error) ? Effect.die(error.value) : resolveGlobals(flags, false)),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
+      Effect.provide(NodeContext.layer)
+    )
+
+  it.effect("resolves flags over the ConfigProvider, blank settings counting as unset", () =>
     Effect.gen(function*() {
-      const globals = yield* resolveGlobals({
-        endpoint: Option.none(),
-        region: Option.none(),
-        profile: Option.none(),
-        format: Option.none(),
-        rps: 20,
-        concurrency: 4,
-        timeout: Option.some("5s"),
-        rateLimit: Option.none(),
-        verbose: false
-      }, { TRTC_ENDPOINT: "http://127.0.0.1:9", TENCENTCLOUD_REGION: "ap-singapore", TRTC_RATE_LIMIT: "redis://:pw@127.0.0.1:6380/1" }, false)
+      const env = {
+        TRTC_ENDPOINT: "http://127.0.0.1:9",
+        TENCENTCLOUD_REGION: "ap-singapore",
+        TENCENTCLOUD_PROFILE: "ops",
+        TRTC_RATE_LIMIT: "redis://:pw@127.0.0.1:6380/1"
+      }
+      const globals = yield* parseGlobals(["--timeout", "5s"], env)
       assert.strictEqual(globals.endpoint, "http://127.0.0.1:9")
       assert.strictEqual(globals.region, "ap-singapore")
+      assert.strictEqual(globals.profile, "ops")
       assert.strictEqual(globals.format, "ndjson")
       assert.strictEqual(globals.timeoutMillis, 5000)
       assert.deepStrictEqual([globals.rateLimit?.host, globals.rateLimit?.port, globals.rateLimit?.db], ["127.0.0.1", 6380, 1])
+      const flagged = yield* parseGlobals(["--endpoint", "http://127.0.0.1:8", "--region", "ap-beijing", "--profile", "dev"], env)
+      assert.deepStrictEqual([flagged.endpoint, flagged.region, flagged.profile], ["http://127.0.0.1:8", "ap-beijing", "dev"])
+      const blank = yield* parseGlobals([], { TRTC_ENDPOINT: " ", TENCENTCLOUD_REGION: "", TENCENTCLOUD_PROFILE: "" })
+      assert.deepStrictEqual([blank.endpoint, blank.region, blank.profile], [undefined, "ap-guangzhou", undefined])
+      // Defaults are core's facts, not copies: TRTC's 20 req/s and the client's per-attempt timeout.
+      assert.strictEqual(blank.rps, RateLimiter.defaultRps)
+      assert.strictEqual(blank.timeoutMillis, Duration.toMillis(TencentCloudClient.defaultTimeout))
     }))
 })
 
 describe("CommId", () => {
+  // The CLI's parser is core's now (CommId.parse); this pins what the CLI relies on.
   it("reads SdkAppId, a room id with underscores and the creation time", () => {
     assert.deepStrictEqual(
-      parseCommId("1400000001_sales_math_27_1795333841"),
+      CommId.parse("1400000001_sales_math_27_1795333841"),
       Option.some({ sdkAppId: 1400000001, roomId: "sales_math_27", createTime: 1795333841 })
     )
-    assert.isTrue(Option.isNone(parseCommId("nope")))
+    assert.isTrue(Option.isNone(CommId.parse("nope")))
   })
 })
 
@@ -118,42 +139,44 @@ describe("demo summary", () => {
 })
 
 describe("progress", () => {
-  // A clock that moves a second per reading, so every update is due to be drawn.
-  const io = (tty: boolean, out: Array<string>): Io => {
-    let t = 0
-    return {
-      stdout: () => Effect.void,
-      stderr: (text) => Effect.sync(() => void out.push(text)),
-      stderrSync: (text) => void out.push(text),
-      stdoutIsTTY: false,
-      stderrIsTTY: tty,
-      columns: 80,
-      env: {},
-      now: () => (t += 1000)
-    }
-  }
+  const io = (tty: boolean, out: Array<string>): Io => ({
+    stdout: () => Effect.void,
+    stderr: (text) => Effect.sync(() => void out.push(text)),
+    stderrSync: (text) => void out.push(text),
+    stdoutIsTTY: false,
+    stderrIsTTY: tty,
+    columns: 80
+  })
 
-  it.effect("counts calls of the total in words a user knows, on a terminal only, and erases itself", () =>
+  // The TestClock, not the wall clock: rates and the ETA are the same at any speed of the machine,
+  // and each update comes late enough after the last drawing to be drawn.
+  it.effect("counts calls of the total in words a user knows, on a terminal only, timed by the Clock, and erases itself", () =>
     Effect.gen(function*() {
       const drawn: Array<string> = []
-      const p = Progress.make(io(true, drawn), "export", () => 7)
+      const p = yield* Progress.make(io(true, drawn), "export", Effect.succeed(7))
       yield* p.total(4)
+      yield* TestClock.adjust("2 seconds")
       yield* p.calls(1)
       const erase = "\r\u001b[2K"
       assert.isTrue(drawn.at(-1)!.startsWith(erase), "each drawing replaces the line")
-      assert.match(drawn.at(-1)!.slice(erase.length), /^export: 1\/4 calls \(25%\), 0 events \(0\/s\), 7 requests, \d+s/)
+      assert.strictEqual(drawn.at(-1)!.slice(erase.length), "export: 1/4 calls (25%), 0 events (0/s), 7 requests, 2s, ETA 6s")
+      yield* TestClock.adjust("1 second")
       yield* p.events(1)
       assert.include(drawn.at(-1)!, ", 1 event (")
+      yield* TestClock.adjust("1 second")
+      yield* p.events(7)
+      assert.include(drawn.at(-1)!, ", 8 events (2/s)")
       assert.notMatch(drawn.join(""), /windows/)
       // Before results are written the line is erased, and drawn again at the next update.
       yield* p.clear
       assert.strictEqual(drawn.at(-1), "\r\u001b[2K")
       yield* p.done
       const after = drawn.length
+      yield* TestClock.adjust("1 second")
       yield* p.calls(1)
       assert.strictEqual(drawn.length, after, "nothing drawn once done")
       const silent: Array<string> = []
-      const q = Progress.make(io(false, silent), "export")
+      const q = yield* Progress.make(io(false, silent), "export")
       yield* q.calls(1)
       yield* q.done
       assert.deepStrictEqual(silent, [])
@@ -162,11 +185,21 @@ describe("progress", () => {
   it.effect("after --resume counts what the file held and the calls left", () =>
     Effect.gen(function*() {
       const drawn: Array<string> = []
-      const p = Progress.make(io(true, drawn), "export", () => 0, { calls: 3, events: 120 })
+      const p = yield* Progress.make(io(true, drawn), "export", Effect.succeed(0), { calls: 3, events: 120 })
       yield* p.total(5)
+      yield* TestClock.adjust("1 second")
       yield* p.calls(1)
       assert.match(drawn.at(-1)!, /export: 4\/5 calls \(80%\), 120 events/)
     }))
+})
+
+describe("built-in flags", () => {
+  it("--log-level goes right after the command as --log-level=LEVEL; after -- nothing moves", () => {
+    assert.deepStrictEqual(placeBuiltInFlags(["rooms", "--a", "1", "--log-level", "debug"]), ["rooms", "--log-level=debug", "--a", "1"])
+    assert.deepStrictEqual(placeBuiltInFlags(["rooms", "--log-level=info", "--a"]), ["rooms", "--log-level=info", "--a"])
+    assert.deepStrictEqual(placeBuiltInFlags(["--log-level", "debug"]), ["--log-level=debug"])
+    assert.deepStrictEqual(placeBuiltInFlags(["rooms", "--", "--log-level", "debug"]), ["rooms", "--", "--log-level", "debug"])
+  })
 })
 
 describe("global flags before the command", () => {

@@ -1,14 +1,14 @@
-// Shared by the reliability tests: the suite's own `trtc` bin spawned as a real process, known
-// secrets and their encoded forms, data-set expectations.
+// Shared by the reliability tests: the `trtc` bin spawned as a real process (through the CLI's
+// own spawn helper, `@effect-trtc/cli/CliProcess`: the suite depends on the CLI, never the
+// reverse), known secrets and their encoded forms, data-set expectations.
 import * as DataSet from "@effect-trtc/emulator/DataSet"
-import * as Effect from "effect/Effect"
-import { spawn } from "node:child_process"
+import type * as Effect from "effect/Effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import { join } from "node:path"
-import * as CliBin from "../src/CliBin.js"
+import * as CliProcess from "@effect-trtc/cli/CliProcess"
 
-export const bin = CliBin.binPath()
+export const bin = CliProcess.binPath
 
 export const secretId = "AKIDRELIABILITY000000000000000000000000"
 export const secretKey = "relSecretKeyMustNotLeak0123456789ab"
@@ -42,48 +42,14 @@ export const leaks = (text: string, secrets: ReadonlyArray<string>): Array<strin
 export const emptyHome = (): string => fs.mkdtempSync(join(os.tmpdir(), "trtc-rel-home-"))
 export const tempDir = (): string => fs.mkdtempSync(join(os.tmpdir(), "trtc-rel-"))
 
-export interface Result {
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-export interface RunOptions {
-  readonly env?: Record<string, string | undefined>
-  readonly home?: string
-  /** Send `signal` (default SIGINT) once this returns true; checked every 10 ms. */
-  readonly interruptWhen?: (output: { readonly stdout: string; readonly stderr: string }) => boolean
-  readonly signal?: NodeJS.Signals
-}
+export type Result = CliProcess.Result
+export type RunOptions = CliProcess.RunOptions
 
 const sharedHome = emptyHome()
 
+/** The bin run by the CLI's shared spawn helper, with one empty HOME for the suite unless told. */
 export const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Effect.Effect<Result> =>
-  Effect.async<Result>((resume) => {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: options.home ?? sharedHome, NO_COLOR: "1" }
-    for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v
-    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (d: string) => void (stdout += d))
-    child.stderr.setEncoding("utf8").on("data", (d: string) => void (stderr += d))
-    let timer: NodeJS.Timeout | undefined
-    if (options.interruptWhen !== undefined) {
-      const check = options.interruptWhen
-      timer = setInterval(() => {
-        if (check({ stdout, stderr })) {
-          clearInterval(timer)
-          child.kill(options.signal ?? "SIGINT")
-        }
-      }, 10)
-    }
-    child.on("close", (code, signal) => {
-      if (timer !== undefined) clearInterval(timer)
-      resume(Effect.succeed({ code, signal, stdout, stderr }))
-    })
-    return Effect.sync(() => child.kill("SIGKILL"))
-  })
+  CliProcess.run(args, { home: sharedHome, ...options })
 
 /** Credentials the test emulator accepts, as environment variables. */
 export const credentialEnv = (url: string, withToken = true): Record<string, string> => ({

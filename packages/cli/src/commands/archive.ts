@@ -8,6 +8,7 @@
 import * as Archive from "@effect-trtc/archive/Archive"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -15,7 +16,7 @@ import * as Stream from "effect/Stream"
 import * as CliError from "../CliError.js"
 import { UsageError } from "../CliError.js"
 import * as Time from "../Time.js"
-import { count, globalsOf, print, withApi } from "../internal/apiCommand.js"
+import { count, globalsOf, nowSeconds, print, withApi } from "../internal/apiCommand.js"
 import { globalOptions, integer } from "../internal/globals.js"
 import { Terminal } from "../internal/io.js"
 import { knownSecrets, remember } from "../internal/secrets.js"
@@ -106,14 +107,14 @@ export const command = Command.make("archive", {
     const settleMs = Option.isSome(flags.settle) ? yield* Time.parseDuration("--settle", flags.settle.value) : Archive.defaultSettleSeconds * 1000
     const everyMs = Option.isSome(flags.every) ? yield* Time.parseDuration("--every", flags.every.value) : 3_600_000
     if (everyMs < 1000) return yield* new UsageError({ problem: `--every: at least 1s, got ${Option.getOrElse(flags.every, () => "")}` })
-    const now = Math.floor(io.now() / 1000)
+    const now = yield* nowSeconds
     const since = Option.isSome(flags.since) ? yield* sinceOf(flags.since.value, now) : undefined
     const sdkAppId = flags.sdkAppId.value
-    const started = io.now()
+    const started = yield* Clock.currentTimeMillis
     const onProgress = (p: Archive.SyncProgress) =>
-      Effect.suspend(() => {
+      Effect.flatMap(Clock.currentTimeMillis, (nowMs) => {
         if (!io.stderrIsTTY) return Effect.void
-        const elapsed = (io.now() - started) / 1000
+        const elapsed = (nowMs - started) / 1000
         const fraction = p.windowsTotal > 0 ? p.windows / p.windowsTotal : 0
         const eta = fraction > 0.01 && fraction < 1 ? ` ETA ${Math.round(elapsed * (1 - fraction) / fraction)}s` : ""
         return io.stderr(

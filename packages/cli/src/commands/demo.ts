@@ -7,6 +7,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import { globalOptions, integer } from "../internal/globals.js"
+import * as Help from "../internal/help.js"
 
 const config = {
   format: globalOptions.format,
@@ -35,5 +36,8 @@ export type Flags = Command.Command.ParseConfig<typeof config>
  */
 export const command = Command.make("demo", config, (flags) =>
   Effect.flatMap(Effect.promise(() => import("../internal/emulatorCommands.js")), (m) => m.demo(flags))).pipe(
-  Command.withDescription("Start an emulator in-process and show one call: its users, events, a summary, its diagnosis and its timeline.")
+  Command.withDescription(Help.describe("Start an emulator in-process and show one call: its users, events, a summary, its diagnosis and its timeline.", [
+    "trtc demo",
+    "trtc demo --seed 7 --format json"
+  ]))
 )

@@ -14,6 +14,7 @@ import { UsageError } from "../CliError.js"
 import { globalsOf, withApi } from "../internal/apiCommand.js"
 import * as Flags from "../internal/flags.js"
 import { globalOptions } from "../internal/globals.js"
+import * as Help from "../internal/help.js"
 import { Terminal } from "../internal/io.js"
 import * as Output from "../Output.js"
 
@@ -153,4 +154,7 @@ export const command = Command.make("diagnose", {
     }
     if (globals.format === "table") return yield* io.stdout(renderText(result, io.columns))
     yield* Output.writeStream(Stream.fromIterable(records(flags.sdkAppId, result)), { format: globals.format, columns, write: io.stdout })
-  })).pipe(Command.withDescription("What went wrong for whom in one call: a verdict per user, with its evidence."))
+  })).pipe(Command.withDescription(Help.describe("What went wrong for whom in one call: a verdict per user, with its evidence.", [
+  "trtc diagnose --sdk-app-id 1400000001 --comm-id 1400000001_r1_1795333841",
+  "trtc diagnose --sdk-app-id 1400000001 --comm-id 1400000001_r1_1795333841 --user-id alice --format json"
+])))

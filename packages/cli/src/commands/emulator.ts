@@ -7,6 +7,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import { integer } from "../internal/globals.js"
+import * as Help from "../internal/help.js"
 
 const config = {
   host: Options.text("host").pipe(Options.withDescription("address to bind"), Options.withDefault("127.0.0.1")),
@@ -14,7 +15,9 @@ const config = {
   seed: integer("seed").pipe(Options.withDescription("data set seed"), Options.optional),
   credentials: Options.text("credentials").pipe(
     Options.withDescription("accepted credential ID:KEY[:TOKEN] (default: the emulator's demo credential)"),
-    Options.repeated
+    Options.repeated,
+    // A default, so that the usage shows the flag as optional (zero times is fine).
+    Options.withDefault<ReadonlyArray<string>>([])
   ),
   rps: integer("rps").pipe(Options.withDescription("requests per second per action, 0 = off"), Options.withDefault(20)),
   retentionDays: Options.choiceWithValue("retention-days", [["7", 7], ["14", 14]] as const).pipe(
@@ -60,5 +63,9 @@ export type Flags = Command.Command.ParseConfig<typeof config>
  */
 export const command = Command.make("emulator", config, (flags) =>
   Effect.flatMap(Effect.promise(() => import("../internal/emulatorCommands.js")), (m) => m.emulator(flags))).pipe(
-  Command.withDescription("Run the local TRTC API emulator.")
+  Command.withDescription(Help.describe("Run the local TRTC API emulator.", [
+    "trtc emulator --port 8080",
+    "trtc emulator --seed 7 --apps 2 --rooms-per-app 100 --credentials MYID:MYKEY",
+    "trtc emulator --faults faults.json --rps 5"
+  ]))
 )

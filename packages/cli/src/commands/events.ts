@@ -17,6 +17,7 @@ import { callSpan, count, globalsOf, nowSeconds, period, print, withApi, zoneOf 
 import * as CommIdCheck from "../internal/commIdCheck.js"
 import * as Flags from "../internal/flags.js"
 import { globalOptions } from "../internal/globals.js"
+import * as Help from "../internal/help.js"
 import * as Source from "../internal/source.js"
 
 const between = (span: Time.Period) => `from ${Time.iso(span.startTime)} to ${Time.iso(span.endTime)}`
@@ -95,7 +96,11 @@ export const command = Command.make("events", {
       yield* print(Stream.fromIterable(records), globals, Records.eventColumns, zone)
     })
     yield* withApi(globals, program)
-  })).pipe(Command.withDescription(
+  })).pipe(Command.withDescription(Help.describe(
   "One user's events in one call (--comm-id), or in every call of a room in a period (--room-id), with the catalogue's names. " +
-      "Events timed in the period: the call's whole span unless --start/--end/--since. Exit code 4 when nothing matches."
-))
+      "Events timed in the period: the call's whole span unless --start/--end/--since. Exit code 4 when nothing matches.",
+  [
+    "trtc events --sdk-app-id 1400000001 --comm-id 1400000001_r1_1795333841 --user-id alice",
+    "trtc events --sdk-app-id 1400000001 --room-id r1 --user-id alice --since yesterday --format json"
+  ]
+)))

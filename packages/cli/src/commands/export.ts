@@ -14,12 +14,12 @@ import * as Stream from "effect/Stream"
 import { UsageError } from "../CliError.js"
 import * as Records from "../Records.js"
 import * as Time from "../Time.js"
-import * as Api from "../internal/api.js"
-import { count, globalsOf, period, print, withApi, zoneOf } from "../internal/apiCommand.js"
+import { count, globalsOf, period, print, requestCounters, withApi, zoneOf } from "../internal/apiCommand.js"
 import * as CallStream from "../internal/callStream.js"
 import * as ExportFile from "../internal/exportFile.js"
 import * as Flags from "../internal/flags.js"
 import { globalOptions } from "../internal/globals.js"
+import * as Help from "../internal/help.js"
 import { Terminal } from "../internal/io.js"
 import * as Progress from "../internal/progress.js"
 import * as Source from "../internal/source.js"
@@ -66,6 +66,8 @@ export const command = Command.make("export", {
       return yield* new UsageError({ problem: "--resume needs --out", fix: "name the file to continue with --out" })
     }
     const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400, zone)
+    // Fresh counters of core's streams: the progress line's request count.
+    const counters = yield* requestCounters
     const format = Option.isSome(flags.out) ? yield* ExportFile.formatOf(flags.out.value, Option.getOrUndefined(flags.format)) : undefined
     const inPeriod = (event: Records.EventRecord) =>
       flags.callsInPeriod || (event.timeMs >= span.startTime * 1000 && event.timeMs < span.endTime * 1000)
@@ -93,13 +95,13 @@ export const command = Command.make("export", {
     const listCalls = Effect.map(Stream.runCollect(Source.rooms(flags.sdkAppId, span)), Chunk.toReadonlyArray)
     if (Option.isNone(flags.out)) {
       const program = Effect.gen(function*() {
-        const progress = Progress.make(io, "export", Api.requestCount)
+        const progress = yield* Progress.make(io, "export", counters.requests)
         const list = yield* listCalls
         yield* progress.total(list.length)
         const rows = calls(list, progress).pipe(Stream.mapConcatChunk(({ events }) => Chunk.fromIterable(events)))
         yield* Effect.ensuring(print(rows, globals, Records.exportColumns, zone, progress.clear), progress.done)
       })
-      return yield* withApi(globals, program)
+      return yield* withApi(globals, counters.provide(program))
     }
     const path = flags.out.value
     yield* Effect.scoped(Effect.gen(function*() {
@@ -127,7 +129,7 @@ export const command = Command.make("export", {
       const program = Effect.gen(function*() {
         const list = (yield* listCalls).filter((call) => !state.completed.has(call.commId))
         const already = state.completed.size
-        const progress = Progress.make(io, "export", Api.requestCount, { calls: already, events: state.records })
+        const progress = yield* Progress.make(io, "export", counters.requests, { calls: already, events: state.records })
         yield* progress.total(already + list.length)
         yield* calls(list, progress).pipe(
           // One append per chunk, of whole records: a stop at any moment leaves whole records.
@@ -139,7 +141,7 @@ export const command = Command.make("export", {
           Effect.ensuring(progress.done)
         )
       })
-      yield* withApi(globals, program).pipe(
+      yield* withApi(globals, counters.provide(program)).pipe(
         Effect.onInterrupt(() =>
           io.stderr(
             `interrupted: ${path} holds ${count(state.records + written, "whole event")} (${written} written now)${
@@ -149,6 +151,11 @@ export const command = Command.make("export", {
       )
       yield* io.stderr(`wrote ${count(written, "event")} to ${path}\n`)
     }))
-  })).pipe(Command.withDescription(
-  "Every event timed in a period ([start, end): daily files never overlap), or with --calls-in-period every event of the calls alive in it; streamed."
-))
+  })).pipe(Command.withDescription(Help.describe(
+  "Every event timed in a period ([start, end): daily files never overlap), or with --calls-in-period every event of the calls alive in it; streamed.",
+  [
+    "trtc export --sdk-app-id 1400000001 --since 2h > events.ndjson",
+    "trtc export --sdk-app-id 1400000001 --start yesterday --end today --out day.csv",
+    "trtc export --sdk-app-id 1400000001 --since 14d --out events.csv --resume"
+  ]
+)))

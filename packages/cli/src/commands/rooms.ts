@@ -9,10 +9,10 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Records from "../Records.js"
-import * as Api from "../internal/api.js"
-import { globalsOf, period, print, withApi, zoneOf } from "../internal/apiCommand.js"
+import { globalsOf, period, print, requestCounters, withApi, zoneOf } from "../internal/apiCommand.js"
 import * as Flags from "../internal/flags.js"
 import { globalOptions } from "../internal/globals.js"
+import * as Help from "../internal/help.js"
 import { Terminal } from "../internal/io.js"
 import * as Progress from "../internal/progress.js"
 import * as Source from "../internal/source.js"
@@ -38,12 +38,17 @@ export const command = Command.make("rooms", {
     const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400, zone)
     const io = yield* Terminal
     const days = Math.ceil((span.endTime - span.startTime) / 86400)
-    const progress = days > 2 ? Progress.make(io, "rooms", Api.requestCount) : Progress.none
+    const counters = yield* requestCounters
+    const progress = days > 2 ? yield* Progress.make(io, "rooms", counters.requests) : Progress.none
     const rows = Source.rooms(flags.sdkAppId, span, Option.getOrUndefined(flags.roomId)).pipe(
       Stream.tap(() => progress.calls(1)),
       Stream.map((call) => Records.room(flags.sdkAppId, { ...call, userId: call.creatorUserId }))
     )
-    yield* withApi(globals, Effect.ensuring(print(rows, globals, Records.roomColumns, zone, progress.clear), progress.done))
-  })).pipe(Command.withDescription(
-  "Calls (rooms with their CommId) alive in a period, i.e. created before its end and not ended before its start (default the last 24 h)."
-))
+    yield* withApi(globals, counters.provide(Effect.ensuring(print(rows, globals, Records.roomColumns, zone, progress.clear), progress.done)))
+  })).pipe(Command.withDescription(Help.describe(
+  "Calls (rooms with their CommId) alive in a period, i.e. created before its end and not ended before its start (default the last 24 h).",
+  [
+    "trtc rooms --sdk-app-id 1400000001 --since 2h",
+    "trtc rooms --sdk-app-id 1400000001 --room-id r1 --start 2026-11-25T10:00:00Z --end 2026-11-25T12:00:00Z --format csv"
+  ]
+)))

@@ -15,6 +15,7 @@ import { RuntimeError } from "../CliError.js"
 import { globalsOf, withApi } from "../internal/apiCommand.js"
 import * as Flags from "../internal/flags.js"
 import { globalOptions } from "../internal/globals.js"
+import * as Help from "../internal/help.js"
 import { Terminal } from "../internal/io.js"
 import { callOf } from "./diagnose.js"
 
@@ -68,4 +69,7 @@ export const command = Command.make("timeline", {
     const path = yield* writePage(Option.getOrElse(flags.out, () => defaultOut(flags.commId)), Timeline.render(call, { metrics: flags.metrics }))
     yield* io.stderr(`${call.users.length} users, ${call.events.length} events${flags.metrics && call.quality !== undefined ? `, ${call.quality.length} quality points` : ""}\n`)
     yield* io.stdout(`${path}\n`)
-  })).pipe(Command.withDescription("Draw one call as a self-contained HTML page: a lane per user, events, failures, zoom."))
+  })).pipe(Command.withDescription(Help.describe("Draw one call as a self-contained HTML page: a lane per user, events, failures, zoom.", [
+  "trtc timeline --sdk-app-id 1400000001 --comm-id 1400000001_r1_1795333841",
+  "trtc timeline --sdk-app-id 1400000001 --comm-id 1400000001_r1_1795333841 --metrics --out call.html"
+])))

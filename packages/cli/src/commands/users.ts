@@ -10,6 +10,7 @@ import { callSpan, globalsOf, nowSeconds, print, withApi, zoneOf } from "../inte
 import * as CommIdCheck from "../internal/commIdCheck.js"
 import * as Flags from "../internal/flags.js"
 import { globalOptions } from "../internal/globals.js"
+import * as Help from "../internal/help.js"
 import * as Source from "../internal/source.js"
 
 /**
@@ -37,6 +38,10 @@ export const command = Command.make("users", {
       yield* print(Source.users(flags.sdkAppId, flags.commId, span), globals, Records.userColumns, zone)
     })
     yield* withApi(globals, program)
-  })).pipe(Command.withDescription(
-  "The users of a call (its whole span, or the users present in --start/--end/--since). Exit code 4 when no call has the CommId."
-))
+  })).pipe(Command.withDescription(Help.describe(
+  "The users of a call (its whole span, or the users present in --start/--end/--since). Exit code 4 when no call has the CommId.",
+  [
+    "trtc users --sdk-app-id 1400000001 --comm-id 1400000001_r1_1795333841",
+    "trtc users --sdk-app-id 1400000001 --comm-id 1400000001_r1_1795333841 --format table"
+  ]
+)))

@@ -5,6 +5,7 @@ import * as Trtc from "@effect-trtc/core/Trtc"
 import * as Credentials from "@effect-trtc/signer/Credentials"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
@@ -34,12 +35,7 @@ export const credentialsLayer = (profile: string | undefined): Layer.Layer<Crede
     })
   ).pipe(Layer.provide(profile === undefined ? Credentials.layerDefault : Credentials.layerDefaultProfile(profile)))
 
-let requests = 0
-
-/** Requests sent by this process so far (every attempt, retries included), for progress. */
-export const requestCount = (): number => requests
-
-/** The HTTP client: fetch, counting requests, with each one and its status on stderr under `--verbose`. */
+/** The HTTP client: fetch, with each request and its status on stderr under `--verbose`. */
 export const httpLayer = (verbose: boolean): Layer.Layer<HttpClient.HttpClient, never, Terminal> =>
   Layer.effect(
     HttpClient.HttpClient,
@@ -48,16 +44,17 @@ export const httpLayer = (verbose: boolean): Layer.Layer<HttpClient.HttpClient, 
       const client = yield* HttpClient.HttpClient
       const say = (text: string) => verbose ? terminal.stderr(CliError.scrub(text, knownSecrets()) + "\n") : Effect.void
       return HttpClient.transform(client, (effect, request) => {
-        requests++
         if (!verbose) return effect
         const action = request.headers["x-tc-action"] ?? ""
-        const started = Date.now()
         const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
-        return say(`→ ${request.method} ${request.url} ${action} ${body}`).pipe(
-          Effect.zipRight(effect),
-          Effect.tap((response) => say(`← ${action} HTTP ${response.status} in ${Date.now() - started} ms`)),
-          Effect.tapError((error) => say(`← ${action} failed in ${Date.now() - started} ms: ${error._tag}`))
-        )
+        return Effect.flatMap(Clock.currentTimeMillis, (started) => {
+          const took = Effect.map(Clock.currentTimeMillis, (now) => now - started)
+          return say(`→ ${request.method} ${request.url} ${action} ${body}`).pipe(
+            Effect.zipRight(effect),
+            Effect.tap((response) => Effect.flatMap(took, (ms) => say(`← ${action} HTTP ${response.status} in ${ms} ms`))),
+            Effect.tapError((error) => Effect.flatMap(took, (ms) => say(`← ${action} failed in ${ms} ms: ${error._tag}`)))
+          )
+        })
       })
     })
   ).pipe(Layer.provide(FetchHttpClient.layer))

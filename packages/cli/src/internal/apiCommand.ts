@@ -1,5 +1,10 @@
 // What the commands that query the API share: resolving the global flags, the period, printing
 // rows and providing the signed client.
+import * as CommId from "@effect-trtc/core/CommId"
+import * as Models from "@effect-trtc/core/Models"
+import * as TrtcStream from "@effect-trtc/core/TrtcStream"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Stream from "effect/Stream"
@@ -12,15 +17,17 @@ import { Terminal } from "./io.js"
 import * as Source from "./source.js"
 import * as TimeZone from "./timeZone.js"
 
+/** An environment setting through the current `ConfigProvider`; unset or unreadable is "". */
+const setting = (name: string): Effect.Effect<string> => Effect.orElseSucceed(Config.string(name).pipe(Config.withDefault("")), () => "")
+
 /** `3 events`, `1 call`. */
 export const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`
 
-/** The global flags resolved against the environment. */
-export const globalsOf = (flags: GlobalFlags) =>
-  Effect.flatMap(Terminal, (io) => resolveGlobals(flags, io.env, io.stdoutIsTTY))
+/** The global flags checked, with the defaults that depend on the terminal. */
+export const globalsOf = (flags: GlobalFlags) => Effect.flatMap(Terminal, (io) => resolveGlobals(flags, io.stdoutIsTTY))
 
-/** Now, in epoch seconds. */
-export const nowSeconds = Effect.map(Terminal, (io) => Math.floor(io.now() / 1000))
+/** Now, in epoch seconds, from Effect's `Clock` (the one time source of the CLI). */
+export const nowSeconds: Effect.Effect<number> = Effect.map(Clock.currentTimeMillis, (ms) => Math.floor(ms / 1000))
 
 /**
  * The zone times are shown and read in: `--utc`, `--tz ZONE`, else `TZ`, else the system's. A
@@ -28,7 +35,6 @@ export const nowSeconds = Effect.map(Terminal, (io) => Math.floor(io.now() / 100
  */
 export const zoneOf = (flags: { readonly utc: boolean; readonly tz: Option.Option<string> }) =>
   Effect.gen(function*() {
-    const io = yield* Terminal
     if (flags.utc && Option.isSome(flags.tz)) {
       return yield* new UsageError({ problem: "--utc and --tz both given", fix: "use one of them" })
     }
@@ -42,8 +48,8 @@ export const zoneOf = (flags: { readonly utc: boolean; readonly tz: Option.Optio
       }
       return flags.tz.value
     }
-    const env = io.env.TZ
-    if (env !== undefined && env !== "" && TimeZone.isValid(env.replace(/^:/, ""))) return env.replace(/^:/, "")
+    const env = (yield* setting("TZ")).replace(/^:/, "")
+    if (env !== "" && TimeZone.isValid(env)) return env
     return TimeZone.local()
   })
 
@@ -56,9 +62,10 @@ export const period = (
   Effect.gen(function*() {
     const io = yield* Terminal
     const resolved = yield* Time.resolvePeriod(input, {
-      now: Math.floor(io.now() / 1000),
+      now: yield* nowSeconds,
       defaultSpanSeconds,
-      retentionDays: Source.retentionDays,
+      // Core's fact: the one home of the retention (issue 12).
+      retentionDays: Models.retentionDays,
       timeZone
     })
     for (const note of resolved.notes) yield* io.stderr(note + "\n")
@@ -76,20 +83,29 @@ export const print = <E, R>(
   timeZone?: string,
   beforeWrite?: Effect.Effect<void>
 ) =>
-  Effect.flatMap(Terminal, (io) =>
+  Effect.flatMap(Effect.zip(Terminal, setting("NO_COLOR")), ([io, noColor]) =>
     Output.writeStream(rows, {
       format: globals.format,
       columns,
       write: io.stdout,
       width: io.columns,
       timeZone,
-      color: io.stdoutIsTTY && (io.env.NO_COLOR ?? "") === "",
+      color: io.stdoutIsTTY && noColor === "",
       beforeWrite
     }))
 
 /** Runs `effect` with the signed TRTC client the global flags describe. */
 export const withApi = <A, E, R>(globals: Globals, effect: Effect.Effect<A, E, R>) =>
   Effect.provide(effect, Api.trtcLayer(globals))
+
+/**
+ * Fresh request counters for core's streams (`TrtcStream.Progress`, which they update when it is
+ * provided), and the request count a progress line shows from them.
+ */
+export const requestCounters = Effect.map(TrtcStream.Progress.make, (counters) => ({
+  requests: Effect.map(counters.snapshot, (counts) => counts.requests),
+  provide: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.provideService(effect, TrtcStream.Progress, counters)
+}))
 
 /**
  * The period of a command about one call: `--start`/`--end`/`--since` when given, else the
@@ -115,13 +131,13 @@ export const callSpan = (
           : Effect.fail(
               new NotFoundError({
                 problem: `no call ${flags.commId} in SdkAppId ${flags.sdkAppId}${
-                  Option.match(Source.parseCommId(flags.commId), {
+                  Option.match(CommId.parse(flags.commId), {
                     onNone: () => "",
                     onSome: (c) => ` (no call of room ${c.roomId} was created at ${Time.iso(c.createTime)})`
                   })
                 }`,
                 fix: `list the calls with trtc rooms --sdk-app-id ${flags.sdkAppId}${
-                  Option.match(Source.parseCommId(flags.commId), { onNone: () => "", onSome: (c) => ` --room-id ${c.roomId}` })
+                  Option.match(CommId.parse(flags.commId), { onNone: () => "", onSome: (c) => ` --room-id ${c.roomId}` })
                 } --since 14d`
               })
             ))

@@ -1,11 +1,12 @@
 // What can be known about a CommId before asking the API: its shape, its application and its
 // room (both written inside it) and whether its creation time is one TRTC still keeps. A value
 // that fails these can match nothing, and saying so beats an empty answer with exit code 0.
+import * as CommId from "@effect-trtc/core/CommId"
+import * as Models from "@effect-trtc/core/Models"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { NotFoundError, UsageError } from "../CliError.js"
 import * as Time from "../Time.js"
-import * as Source from "./source.js"
 
 /** A CommId read and checked against the other flags: the room it names. */
 export interface CheckedCommId {
@@ -21,7 +22,7 @@ export const check = (
 ): Effect.Effect<CheckedCommId, UsageError | NotFoundError> =>
   Effect.gen(function*() {
     const { commId, sdkAppId } = flags
-    const parsed = Source.parseCommId(commId)
+    const parsed = CommId.parse(commId)
     if (Option.isNone(parsed)) {
       const roomLike = !commId.includes("_")
       return yield* new UsageError({
@@ -47,13 +48,13 @@ export const check = (
         fix: "drop --room-id: it is read from the CommId"
       })
     }
-    const retentionStart = now - Source.retentionDays * 86400
+    const retentionStart = now - Models.retentionDays * 86400
     // A day of slack before retention: a call created just before it may still have data.
     if (createTime < retentionStart - 86400 || createTime > now + 300) {
       return yield* new NotFoundError({
         problem: `no call ${commId}: its creation time ${createTime} (${
           Number.isSafeInteger(createTime) && createTime < 8.64e12 ? Time.iso(createTime) : "not a time"
-        }) is ${createTime > now ? "in the future" : `before TRTC's ${Source.retentionDays}-day retention (${Time.iso(retentionStart)})`}`,
+        }) is ${createTime > now ? "in the future" : `before TRTC's ${Models.retentionDays}-day retention (${Time.iso(retentionStart)})`}`,
         fix: `copy a CommId from trtc rooms --sdk-app-id ${sdkAppId}`
       })
     }

@@ -1,3 +1,4 @@
+import * as Models from "@effect-trtc/core/Models"
 import * as Trtc from "@effect-trtc/core/Trtc"
 import * as Diagnosis from "@effect-trtc/diagnosis/Diagnosis"
 import * as Timeline from "@effect-trtc/diagnosis/Timeline"
@@ -21,6 +22,7 @@ import * as Output from "../Output.js"
 import * as Records from "../Records.js"
 import * as Time from "../Time.js"
 import * as Api from "./api.js"
+import { nowSeconds } from "./apiCommand.js"
 import { Terminal } from "./io.js"
 import * as Source from "./source.js"
 
@@ -122,12 +124,12 @@ export const demo = (flags: DemoCommand.Flags) =>
     )
     const format = Option.getOrElse(flags.format, () => "table" as const)
     const say = (text: string) => format === "table" ? io.stdout(text) : io.stderr(text)
-    const now = Math.floor(io.now() / 1000)
+    const now = yield* nowSeconds
     yield* say(`trtc demo: a TRTC API emulator is running at ${instance.url} (seed ${flags.seed}, SdkAppId ${sdkAppId}).\n`)
     yield* say(`$ trtc rooms --sdk-app-id ${sdkAppId} --since 14d   # find a call\n`)
     yield* Effect.gen(function*() {
       const calls = Chunk.toReadonlyArray(yield* Stream.runCollect(
-        Source.rooms(sdkAppId, { startTime: now - Source.retentionDays * 86400 + 60, endTime: now })
+        Source.rooms(sdkAppId, { startTime: now - Models.retentionDays * 86400 + 60, endTime: now })
       ))
       if (calls.length === 0) return yield* new RuntimeError({ problem: "the emulator has no calls in the last 14 days" })
       // Of the most recent finished calls, the busiest: the kind a support engineer is asked about.

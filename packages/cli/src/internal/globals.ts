@@ -1,9 +1,13 @@
+import * as RateLimiter from "@effect-trtc/core/RateLimiter"
 import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
 import * as RedisUrl from "@effect-trtc/redis/RedisUrl"
 import type * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -25,28 +29,41 @@ export const integer = (name: string): Options.Options<number> =>
         : invalid(`--${name}: ${JSON.stringify(s)} is not an integer`))
   )
 
-/** A choice flag whose error names the flag, the value and the choices. */
-export const choice = <const A extends string>(name: string, choices: ReadonlyArray<A>): Options.Options<A> =>
-  Options.text(name).pipe(
-    Options.withPseudoName(choices.join("|")),
-    Options.mapEffect((s) =>
-      (choices as ReadonlyArray<string>).includes(s)
-        ? Effect.succeed(s as A)
-        : invalid(`--${name}: unknown value ${JSON.stringify(s)} (expected one of ${choices.join(", ")})`))
+/**
+ * A choice flag: @effect/cli's own choice, so that shell completion offers the choices
+ * (`--format <TAB>`). Its error names neither the flag nor the value; `Cli.ts` adds both.
+ */
+export const choice = <const A extends string>(name: string, choices: readonly [A, ...Array<A>]): Options.Options<A> =>
+  Options.choice(name, choices)
+
+/**
+ * A setting a flag falls back to when it is not given: read through Effect's `Config`, so the
+ * `ConfigProvider` (the environment in `trtc`, a map in tests) is the one source besides the
+ * command line. Blank counts as unset, as in a shell `TRTC_ENDPOINT= trtc …`.
+ */
+const setting = (name: string): Config.Config<string> =>
+  Config.string(name).pipe(
+    Config.mapOrFail((value) =>
+      value.trim() === "" ? Either.left(ConfigError.MissingData([name], `${name} is blank`)) : Either.right(value.trim()))
   )
+
+const defaultTimeoutSeconds = Duration.toSeconds(TencentCloudClient.defaultTimeout)
 
 /** The flags every API command accepts (issue 6: a contract other tools rely on). */
 export const globalOptions = {
   endpoint: Options.text("endpoint").pipe(
     Options.withDescription("API endpoint URL or host (or TRTC_ENDPOINT); http:// only for loopback"),
+    Options.withFallbackConfig(setting("TRTC_ENDPOINT")),
     Options.optional
   ),
   region: Options.text("region").pipe(
     Options.withDescription("region (or TENCENTCLOUD_REGION; default ap-guangzhou)"),
-    Options.optional
+    Options.withFallbackConfig(setting("TENCENTCLOUD_REGION")),
+    Options.withDefault("ap-guangzhou")
   ),
   profile: Options.text("profile").pipe(
-    Options.withDescription("credentials profile in ~/.tencentcloud/credentials or tccli"),
+    Options.withDescription("credentials profile in ~/.tencentcloud/credentials or tccli (or TENCENTCLOUD_PROFILE)"),
+    Options.withFallbackConfig(setting("TENCENTCLOUD_PROFILE")),
     Options.optional
   ),
   format: choice("format", Output.formats).pipe(
@@ -54,15 +71,15 @@ export const globalOptions = {
     Options.optional
   ),
   rps: integer("rps").pipe(
-    Options.withDescription("requests per second per action (default 20)"),
-    Options.withDefault(20)
+    Options.withDescription(`requests per second per action (default ${RateLimiter.defaultRps}, TRTC's limit)`),
+    Options.withDefault(RateLimiter.defaultRps)
   ),
   concurrency: integer("concurrency").pipe(
     Options.withDescription("calls fetched at once (default 4)"),
     Options.withDefault(4)
   ),
   timeout: Options.text("timeout").pipe(
-    Options.withDescription("timeout per request attempt, e.g. 10s (default 10s)"),
+    Options.withDescription(`timeout per request attempt, e.g. 10s (default ${defaultTimeoutSeconds}s, the client's)`),
     Options.optional
   ),
   rateLimit: Options.text("rate-limit").pipe(
@@ -104,26 +121,27 @@ export const checkEndpoint = (endpoint: string): Either.Either<string, UsageErro
     onRight: (url) => url.toString().replace(/\/$/, "")
   })
 
-/** Resolves the global flags against the environment. */
+/**
+ * Checks the global flags (which already hold their environment fallbacks) and fills in the
+ * defaults that depend on the terminal.
+ */
 export const resolveGlobals = (
   flags: GlobalFlags,
-  env: Readonly<Record<string, string | undefined>>,
   isTTY: boolean
 ): Effect.Effect<Globals, UsageError | Time.TimeParseError> =>
   Effect.gen(function*() {
-    const rawEndpoint = Option.getOrUndefined(flags.endpoint) ?? nonEmpty(env.TRTC_ENDPOINT)
-    const endpoint = rawEndpoint === undefined ? undefined : yield* checkEndpoint(rawEndpoint)
+    const endpoint = Option.isSome(flags.endpoint) ? yield* checkEndpoint(flags.endpoint.value) : undefined
     if (flags.rps < 1) return yield* new UsageError({ problem: `--rps: must be at least 1, got ${flags.rps}` })
     if (flags.concurrency < 1) {
       return yield* new UsageError({ problem: `--concurrency: must be at least 1, got ${flags.concurrency}` })
     }
-    const rateLimit = yield* rateLimitOf(flags.rateLimit, env)
-    const timeoutMillis = Option.isSome(flags.timeout) ? yield* Time.parseDuration("--timeout", flags.timeout.value) : 10_000
+    const rateLimit = yield* rateLimitOf(flags.rateLimit)
+    const timeoutMillis = Option.isSome(flags.timeout) ? yield* Time.parseDuration("--timeout", flags.timeout.value) : Duration.toMillis(TencentCloudClient.defaultTimeout)
     if (timeoutMillis <= 0) return yield* new UsageError({ problem: "--timeout: must be positive" })
     return {
       endpoint,
-      region: Option.getOrUndefined(flags.region) ?? nonEmpty(env.TENCENTCLOUD_REGION) ?? "ap-guangzhou",
-      profile: Option.getOrUndefined(flags.profile) ?? nonEmpty(env.TENCENTCLOUD_PROFILE),
+      region: flags.region,
+      profile: Option.getOrUndefined(flags.profile),
       format: Option.getOrElse(flags.format, () => Output.defaultFormat(isTTY)),
       rps: flags.rps,
       concurrency: flags.concurrency,
@@ -137,11 +155,19 @@ export const resolveGlobals = (
  * `--rate-limit` or `TRTC_RATE_LIMIT` parsed; its password is remembered for scrubbing and the
  * error names the source and shows the URL with the password masked.
  */
-const rateLimitOf = (flag: Option.Option<string>, env: Readonly<Record<string, string | undefined>>) => {
-  const source = Option.isSome(flag) ? "--rate-limit" : "TRTC_RATE_LIMIT"
-  const raw = Option.getOrUndefined(flag) ?? nonEmpty(env.TRTC_RATE_LIMIT)
-  if (raw === undefined) return Effect.succeed(undefined)
-  return Either.match(RedisUrl.parse(raw.trim()), {
+const rateLimitOf = (flag: Option.Option<string>) =>
+  Effect.gen(function*() {
+    // Not a withFallbackConfig of the flag: the error names where the URL came from.
+    const source = Option.isSome(flag) ? "--rate-limit" : "TRTC_RATE_LIMIT"
+    const raw = Option.isSome(flag)
+      ? flag.value
+      : Option.getOrUndefined(yield* Effect.orElseSucceed(Config.option(setting("TRTC_RATE_LIMIT")), () => Option.none<string>()))
+    if (raw === undefined) return undefined
+    return yield* parseRateLimit(raw, source)
+  })
+
+const parseRateLimit = (raw: string, source: string) =>
+  Either.match(RedisUrl.parse(raw.trim()), {
     onLeft: (error) =>
       Effect.fail(new UsageError({ problem: `${source}: "${error.input}" is not a Redis URL: ${error.problem}`, fix: "e.g. redis://127.0.0.1:6379/0" })),
     onRight: (url) =>
@@ -150,6 +176,3 @@ const rateLimitOf = (flag: Option.Option<string>, env: Readonly<Record<string, s
         return url
       })
   })
-}
-
-const nonEmpty = (s: string | undefined) => s === undefined || s.trim() === "" ? undefined : s.trim()

@@ -1,6 +1,8 @@
+import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { RuntimeError } from "../CliError.js"
 
 /** The process's terminal: where output and diagnostics go, and what the terminal is like. */
@@ -13,8 +15,6 @@ export interface Io {
   readonly stderrIsTTY: boolean
   /** Terminal width for tables (Infinity when unknown and not a terminal). */
   readonly columns: number
-  readonly env: Readonly<Record<string, string | undefined>>
-  readonly now: () => number
 }
 
 /** The terminal as a service, so tests can capture it. */
@@ -40,8 +40,15 @@ const write = (stream: NodeJS.WriteStream, name: string) => (text: string): Effe
     })
   })
 
-/** The real process terminal. */
-export const layerProcess: Layer.Layer<Terminal> = Layer.sync(Terminal, () => ({
+/** `COLUMNS`, when output is not a terminal (`COLUMNS=100 trtc rooms … | less`). */
+const columnsSetting = Config.integer("COLUMNS").pipe(
+  Config.option,
+  Config.map(Option.filter((n) => n > 0)),
+  Config.orElse(() => Config.succeed(Option.none<number>()))
+)
+
+/** The real process terminal; `COLUMNS` is read through the current `ConfigProvider`. */
+export const layerProcess: Layer.Layer<Terminal> = Layer.effect(Terminal, Effect.map(Effect.orDie(columnsSetting), (columns) => ({
   stdout: write(process.stdout, "stdout"),
   stderr: (text) => Effect.sync(() => void process.stderr.write(text)),
   stderrSync: (text) => void process.stderr.write(text),
@@ -49,7 +56,5 @@ export const layerProcess: Layer.Layer<Terminal> = Layer.sync(Terminal, () => ({
   stderrIsTTY: process.stderr.isTTY === true,
   columns: process.stdout.isTTY === true
     ? process.stdout.columns ?? 120
-    : Number(process.env.COLUMNS) > 0 ? Number(process.env.COLUMNS) : Number.POSITIVE_INFINITY,
-  env: process.env,
-  now: () => Date.now()
-}))
+    : Option.getOrElse(columns, () => Number.POSITIVE_INFINITY)
+})))

@@ -1,3 +1,4 @@
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { Io } from "./io.js"
 
@@ -33,42 +34,49 @@ const seconds = (s: number) => s >= 3600 ? `${Math.floor(s / 3600)}h${Math.floor
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`
 
 /**
- * Progress on stderr when it is a terminal, redrawn at most 10 times a second. `already`: what
- * an earlier run (`--resume`) did, counted in but not in the rate.
+ * Progress on stderr when it is a terminal, redrawn at most 10 times a second (timed by
+ * `Clock`). `requests`: what the streams have sent (core's `TrtcStream.Progress` counters).
+ * `already`: what an earlier run (`--resume`) did, counted in but not in the rate.
  */
 export const make = (
   io: Io,
   label: string,
-  requests: () => number = () => 0,
+  requests: Effect.Effect<number> = Effect.succeed(0),
   already: { readonly calls: number; readonly events: number } = { calls: 0, events: 0 }
+): Effect.Effect<Progress> =>
+  io.stderrIsTTY ? Effect.map(Clock.currentTimeMillis, (started) => drawing(io, label, requests, already, started)) : Effect.succeed(none)
+
+const drawing = (
+  io: Io,
+  label: string,
+  requests: Effect.Effect<number>,
+  already: { readonly calls: number; readonly events: number },
+  started: number
 ): Progress => {
-  if (!io.stderrIsTTY) return none
-  const started = io.now()
   let total: number | undefined
   let calls = already.calls
   let events = already.events
   let drawn = 0
   let visible = false
   let finished = false
-  const text = () => {
-    const elapsed = (io.now() - started) / 1000
+  const text = (now: number, sent: number) => {
+    const elapsed = (now - started) / 1000
     const rate = elapsed > 0 ? (events - already.events) / elapsed : 0
     const callsText = total === undefined
       ? plural(calls, "call")
       : `${calls.toLocaleString("en-US")}/${plural(total, "call")} (${Math.floor(total === 0 ? 100 : (100 * calls) / total)}%)`
     const fraction = total === undefined || total === 0 ? 0 : (calls - already.calls) / Math.max(1, total - already.calls)
     const eta = fraction > 0.01 && fraction < 1 ? `, ETA ${seconds(elapsed * (1 - fraction) / fraction)}` : ""
-    return `${label}: ${callsText}, ${plural(events, "event")} (${rate.toFixed(0)}/s), ${plural(requests(), "request")}, ${seconds(elapsed)}${eta}`
+    return `${label}: ${callsText}, ${plural(events, "event")} (${rate.toFixed(0)}/s), ${plural(sent, "request")}, ${seconds(elapsed)}${eta}`
   }
   const draw = (force: boolean) =>
-    Effect.suspend(() => {
-      const now = io.now()
+    Effect.flatMap(Clock.currentTimeMillis, (now) => {
       if (finished || (!force && now - drawn < 100)) return Effect.void
       drawn = now
       visible = true
       // Cut to the terminal's width: a wrapped line cannot be erased with one \r.
       const width = Number.isFinite(io.columns) ? io.columns - 1 : 200
-      return io.stderr(`\r\u001b[2K${text().slice(0, width)}`)
+      return Effect.flatMap(requests, (sent) => io.stderr(`\r\u001b[2K${text(now, sent).slice(0, width)}`))
     })
   const clear = Effect.suspend(() => {
     if (!visible) return Effect.void

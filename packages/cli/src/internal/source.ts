@@ -1,3 +1,5 @@
+import * as CommId from "@effect-trtc/core/CommId"
+import * as Models from "@effect-trtc/core/Models"
 import type * as Trtc from "@effect-trtc/core/Trtc"
 import * as TrtcStream from "@effect-trtc/core/TrtcStream"
 import * as Windows from "@effect-trtc/core/Windows"
@@ -18,16 +20,6 @@ export type SourceError = TrtcStream.StreamError
 /** A call as the CLI needs it: core's room record. */
 export type Call = TrtcStream.Room
 
-/** Reads `SdkAppId_RoomId_CreateTime` (the room id may itself contain underscores). */
-export const parseCommId = (
-  commId: string
-): Option.Option<{ readonly sdkAppId: number; readonly roomId: string; readonly createTime: number }> => {
-  const match = /^(\d+)_(.+)_(\d+)$/.exec(commId)
-  return match === null
-    ? Option.none()
-    : Option.some({ sdkAppId: Number(match[1]), roomId: match[2], createTime: Number(match[3]) })
-}
-
 // Bisect a refused window down to one second: events cluster (a join sends a dozen in a second).
 const streamOptions = { minSpanSeconds: 1 } as const
 
@@ -44,7 +36,7 @@ export const rooms = (
 const callRef = (sdkAppId: number, commId: string, roomId?: string): TrtcStream.CallRef => ({
   sdkAppId,
   commId,
-  roomId: roomId ?? Option.match(parseCommId(commId), { onNone: () => "", onSome: (c) => c.roomId })
+  roomId: roomId ?? Option.match(CommId.parse(commId), { onNone: () => "", onSome: (c) => c.roomId })
 })
 
 /** The user sessions of a call in a period (a user who rejoined has several), by join time. */
@@ -75,16 +67,13 @@ export const userEvents = (
     (events) => Chunk.toReadonlyArray(events).map(toRecord)
   )
 
-/** Data older than this many days is gone (the API refuses such a start). */
-export const retentionDays = 14
-
 /**
  * The period a call covers: from its creation (or the start of retention, whichever is later)
  * to its end (or now while it runs). Core's margin; core's streams clamp it again on the
  * server's clock (`Trtc.nowSeconds`), which a local `now` may trail.
  */
 export const callPeriod = (call: Call, now: number): Time.Period => {
-  const startTime = Math.max(call.createTime, now - retentionDays * 86400 + Windows.retentionMarginSeconds)
+  const startTime = Math.max(call.createTime, now - Models.retentionDays * 86400 + Windows.retentionMarginSeconds)
   const end = call.destroyTime > 0 ? Math.min(call.destroyTime, now) : now
   return { startTime, endTime: Math.max(startTime + 1, end) }
 }
@@ -95,7 +84,7 @@ export const findCall = (
   commId: string,
   now: number
 ): Effect.Effect<Option.Option<Call>, SourceError, Trtc.Trtc> =>
-  Option.match(parseCommId(commId), {
+  Option.match(CommId.parse(commId), {
     onNone: () => Effect.succeed(Option.none()),
     onSome: (parsed) =>
       rooms(sdkAppId, { startTime: parsed.createTime, endTime: Math.min(now, parsed.createTime + 86400) }, parsed.roomId).pipe(
