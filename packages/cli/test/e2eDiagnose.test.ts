@@ -119,6 +119,25 @@ layer(emulatorFor(dataSet))("trtc diagnose and trtc timeline against the emulato
         assert.deepStrictEqual(parsed[0]!.evidence.quality, [])
       }))
 
+    it.effect("--room-id with --at finds the call alive then and diagnoses it; a time with no call is exit 4", () =>
+      Effect.gen(function*() {
+        const byRoom = ["--sdk-app-id", String(sdkAppId), "--room-id", roomId]
+        const r = yield* run(["diagnose", ...byRoom, "--at", String(createTime + 300), "--format", "ndjson", "--no-quality", ...fast], { env: yield* env })
+        assert.strictEqual(r.code, 0, r.stderr)
+        const records = ndjson(r.stdout)
+        assert.deepStrictEqual(records.map((x) => x.commId), records.map(() => commId))
+        assert.deepStrictEqual(Object.fromEntries(records.map((x) => [x.userId, x.problems])), expected)
+        const before = yield* run(["diagnose", ...byRoom, "--at", String(createTime - 600), ...fast], { env: yield* env })
+        assert.strictEqual(before.code, 4, before.stderr)
+        assert.include(before.stderr, `no call of room ${roomId} in SdkAppId ${sdkAppId} at `)
+        assert.include(before.stderr, `trtc rooms --sdk-app-id ${sdkAppId} --room-id ${roomId}`)
+        const both = yield* run(["diagnose", ...call, "--room-id", roomId, ...fast], { env: yield* env })
+        assert.strictEqual(both.code, 2, both.stderr)
+        const neither = yield* run(["diagnose", "--sdk-app-id", String(sdkAppId), ...fast], { env: yield* env })
+        assert.strictEqual(neither.code, 2, neither.stderr)
+        assert.include(neither.stderr, "missing --comm-id (or --room-id with --at)")
+      }))
+
     it.effect("bad input: a malformed CommId or an unknown user is a usage error of one line", () =>
       Effect.gen(function*() {
         const bad = yield* run(["diagnose", "--sdk-app-id", String(sdkAppId), "--comm-id", "not-a-call", ...fast], { env: yield* env })

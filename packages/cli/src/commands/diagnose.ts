@@ -7,16 +7,19 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import type * as TrtcStream from "@effect-trtc/core/TrtcStream"
 import * as Diagnosis from "@effect-trtc/diagnosis/Diagnosis"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { UsageError } from "../CliError.js"
-import { globalsOf, withApi } from "../internal/apiCommand.js"
+import { NotFoundError, UsageError } from "../CliError.js"
+import { globalsOf, nowSeconds, withApi, zoneOf } from "../internal/apiCommand.js"
 import * as Flags from "../internal/flags.js"
 import { globalOptions } from "../internal/globals.js"
 import * as Help from "../internal/help.js"
+import * as Source from "../internal/source.js"
 import { Terminal } from "../internal/io.js"
 import * as Output from "../Output.js"
+import * as Time from "../Time.js"
 
 /**
  * The call a `--sdk-app-id`/`--comm-id` pair names, or a usage error saying what a CommId looks like.
@@ -124,6 +127,45 @@ export const records = (sdkAppId: number, result: Diagnosis.CallDiagnosis) =>
   }))
 
 /**
+ * The call to diagnose: `--comm-id`, or the call of `--room-id` alive at `--at` (the latest
+ * created when several were). A room with no call then is a `NotFoundError` (exit code 4).
+ */
+const resolveCommId = (
+  flags: {
+    readonly sdkAppId: number
+    readonly commId: Option.Option<string>
+    readonly roomId: Option.Option<string>
+    readonly at: Option.Option<string>
+  },
+  zone: string
+) =>
+  Effect.gen(function*() {
+    if (Option.isSome(flags.commId)) {
+      if (Option.isSome(flags.roomId) || Option.isSome(flags.at)) {
+        return yield* new UsageError({ problem: "--comm-id names the call: --room-id and --at are for finding it", fix: "give --comm-id alone, or --room-id with --at" })
+      }
+      return flags.commId.value
+    }
+    if (Option.isNone(flags.roomId)) {
+      return yield* new UsageError({ problem: "missing --comm-id (or --room-id with --at)", fix: "the call's CommId from trtc rooms, or its room and a time during it" })
+    }
+    const now = yield* nowSeconds
+    const at = Option.isSome(flags.at) ? yield* Time.parseTime("--at", flags.at.value, now, zone) : now
+    const roomId = flags.roomId.value
+    const alive = Chunk.toReadonlyArray(yield* Stream.runCollect(Source.rooms(flags.sdkAppId, { startTime: at, endTime: at + 1 }, roomId)))
+      .filter((call) => call.createTime <= at && (!call.isFinished || call.destroyTime >= at))
+      .sort((a, b) => b.createTime - a.createTime)
+    const found = alive[0]
+    if (found === undefined) {
+      return yield* new NotFoundError({
+        problem: `no call of room ${roomId} in SdkAppId ${flags.sdkAppId} at ${Time.iso(at)}`,
+        fix: `list the room's calls with trtc rooms --sdk-app-id ${flags.sdkAppId} --room-id ${roomId} --since 14d`
+      })
+    }
+    return found.commId
+  })
+
+/**
  * The `diagnose` command.
  *
  * @since 0.1.0
@@ -132,14 +174,22 @@ export const records = (sdkAppId: number, result: Diagnosis.CallDiagnosis) =>
 export const command = Command.make("diagnose", {
   ...globalOptions,
   sdkAppId: Flags.sdkAppId,
-  commId: Flags.commId,
+  commId: Options.optional(Flags.commId),
+  roomId: Flags.roomId.pipe(Options.withDescription("instead of --comm-id: the room, with --at a time during the call"), Options.optional),
+  at: Options.text("at").pipe(
+    Options.withDescription("with --room-id: a time during the call (epoch seconds, ISO 8601, relative like 2h; default now)"),
+    Options.optional
+  ),
+  ...Flags.zone,
   userId: Flags.userId.pipe(Options.withDescription("only this user"), Options.optional),
   noQuality: Options.boolean("no-quality").pipe(Options.withDescription("skip DescribeCallDetailInfo's quality series"))
 }, (flags) =>
   Effect.gen(function*() {
     const globals = yield* globalsOf(flags)
     const io = yield* Terminal
-    const call = yield* callOf(flags.sdkAppId, flags.commId)
+    const zone = yield* zoneOf(flags)
+    const commId = yield* withApi(globals, resolveCommId(flags, zone))
+    const call = yield* callOf(flags.sdkAppId, commId)
     const result = yield* withApi(
       globals,
       Diagnosis.diagnoseCall(call, {
@@ -150,11 +200,12 @@ export const command = Command.make("diagnose", {
       })
     )
     if (Option.isSome(flags.userId) && result.users.length === 0) {
-      return yield* new UsageError({ problem: `--user-id: ${JSON.stringify(flags.userId.value)} is not a user of call ${flags.commId}`, fix: "see trtc users" })
+      return yield* new UsageError({ problem: `--user-id: ${JSON.stringify(flags.userId.value)} is not a user of call ${commId}`, fix: "see trtc users" })
     }
     if (globals.format === "table") return yield* io.stdout(renderText(result, io.columns))
     yield* Output.writeStream(Stream.fromIterable(records(flags.sdkAppId, result)), { format: globals.format, columns, write: io.stdout })
   })).pipe(Command.withDescription(Help.describe("What went wrong for whom in one call: a verdict per user, with its evidence.", [
   "trtc diagnose --sdk-app-id 1400000001 --comm-id 1400000001_r1_1795333841",
-  "trtc diagnose --sdk-app-id 1400000001 --comm-id 1400000001_r1_1795333841 --user-id alice --format json"
+  "trtc diagnose --sdk-app-id 1400000001 --comm-id 1400000001_r1_1795333841 --user-id alice --format json",
+  "trtc diagnose --sdk-app-id 1400000001 --room-id r1 --at 2026-12-02T10:15:00Z"
 ])))
