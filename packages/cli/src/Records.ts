@@ -384,7 +384,7 @@ export const anomalyColumns: Output.Columns = {
   all: ["sdkAppId", "roomId", "userId", "eventTs", "time", "experienceId", "experience", "abnormalEventIds", "abnormalEvents", "peerIds"],
   table: ["time", "roomId", "userId", "experience", "abnormalEvents", "peerIds"],
   shrink: ["abnormalEvents", "experience"],
-  // On a narrow terminal the events' words go first; the experience's words and the ids stay.
+  // On a narrow terminal the events' words go first (shrunk, then dropped); the ids stay whole.
   drop: ["abnormalEvents"],
   keep: ["roomId", "userId", "peerIds"],
   constant: ["roomId"],

@@ -87,7 +87,7 @@ layer(emulatorFor(dataSet))("trtc anomalies against the emulator", (it) => {
         assert.include(r.stdout, EventCatalogue.describeExperience(want[0]!.experienceId))
       }), 120_000)
 
-    it.effect("--format table on a narrow terminal drops the events' words, never an id", () =>
+    it.effect("--format table on a narrow terminal gives up the events' words, never an id", () =>
       Effect.gen(function*() {
         const want = expected()
         const r = yield* run(["anomalies", "--sdk-app-id", String(sdkAppId), ...periodArgs, "--format", "table", "--utc", ...fast], {
