@@ -16,6 +16,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as CliError from "./CliError.js"
+import * as Anomalies from "./commands/anomalies.js"
 import * as ArchiveCommand from "./commands/archive.js"
 import * as Demo from "./commands/demo.js"
 import * as Diagnose from "./commands/diagnose.js"
@@ -52,6 +53,7 @@ const commands = [
   Events.command,
   Rooms.command,
   Users.command,
+  Anomalies.command,
   Export.command,
   Diagnose.command,
   Timeline.command,

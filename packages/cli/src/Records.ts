@@ -320,6 +320,78 @@ export const userColumns: Output.Columns = {
   times: { joinTime: { from: "joinTs", unit: "s" }, leaveTime: { from: "leaveTs", unit: "s" } }
 }
 
+/**
+ * One abnormal experience of a user (`DescribeUnusualEvent`), flat: the abnormal events behind
+ * it joined, each id with the catalogue's words, so a csv row reads on its own.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AnomalyRecord {
+  readonly sdkAppId: number
+  readonly roomId: string
+  readonly userId: string
+  /** When it was reported, Unix s (the API's `EventTime`). */
+  readonly eventTs: number
+  /** ISO 8601 UTC. */
+  readonly time: string
+  /** Table 5.3: 1 slow room entry … 5 audio lag. */
+  readonly experienceId: number
+  /** The catalogue's words for `experienceId`, e.g. "Video lagged". */
+  readonly experience: string
+  /** The abnormal event ids, `;`-separated, e.g. `2024;2017`. */
+  readonly abnormalEventIds: string
+  /** Each abnormal event as `id description`, `; `-separated. */
+  readonly abnormalEvents: string
+  /** The remote users the abnormal events are about, distinct, `;`-separated; `""` when none. */
+  readonly peerIds: string
+}
+
+/**
+ * Builds an anomaly record from core's `TrtcStream.UnusualEvent`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const anomaly = (x: {
+  readonly sdkAppId: number
+  readonly roomId: string
+  readonly userId: string
+  readonly timeMs: number
+  readonly experienceId: number
+  readonly description: string
+  readonly events: ReadonlyArray<{ readonly abnormalEventId: number; readonly peerId: string; readonly description: string }>
+}): AnomalyRecord => ({
+  sdkAppId: x.sdkAppId,
+  roomId: x.roomId,
+  userId: x.userId,
+  eventTs: Math.floor(x.timeMs / 1000),
+  time: isoSeconds(Math.floor(x.timeMs / 1000)),
+  experienceId: x.experienceId,
+  experience: x.description,
+  abnormalEventIds: x.events.map((e) => e.abnormalEventId).join(";"),
+  abnormalEvents: x.events.map((e) => `${e.abnormalEventId} ${e.description}`).join("; "),
+  peerIds: [...new Set(x.events.map((e) => e.peerId).filter((p) => p !== ""))].join(";")
+})
+
+/**
+ * Anomaly columns. The ids (room, user, peers) are kept whole; the descriptions give up width.
+ *
+ * @since 0.1.0
+ * @category columns
+ */
+export const anomalyColumns: Output.Columns = {
+  all: ["sdkAppId", "roomId", "userId", "eventTs", "time", "experienceId", "experience", "abnormalEventIds", "abnormalEvents", "peerIds"],
+  table: ["time", "roomId", "userId", "experience", "abnormalEvents", "peerIds"],
+  shrink: ["abnormalEvents", "experience"],
+  // On a narrow terminal the events' words go first (shrunk, then dropped); the ids stay whole.
+  drop: ["abnormalEvents"],
+  keep: ["roomId", "userId", "peerIds"],
+  constant: ["roomId"],
+  labels: { abnormalEvents: "events", peerIds: "peers" },
+  times: { time: { from: "eventTs", unit: "s" } }
+}
+
 // A server may send a time no Date can hold (1e20, or 1e400 read as Infinity): printed as the
 // number, not a RangeError that ends the command.
 const isoMillis = (ms: number): string => Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms)

@@ -14,6 +14,7 @@ const integerFlags: Record<string, ReadonlyArray<string>> = {
   events: ["--sdk-app-id", "--rps", "--concurrency"],
   rooms: ["--sdk-app-id", "--rps", "--concurrency"],
   users: ["--sdk-app-id", "--rps", "--concurrency"],
+  anomalies: ["--sdk-app-id", "--rps", "--concurrency"],
   export: ["--sdk-app-id", "--rps", "--concurrency"],
   diagnose: ["--sdk-app-id", "--rps", "--concurrency"],
   timeline: ["--sdk-app-id", "--rps", "--concurrency"],

@@ -467,7 +467,7 @@ export type AbnormalEvent = UnusualEvent.AbnormalEvent
 
 /**
  * One abnormal experience of a user (`AbnormalExperience`): an id of table 5.3
- * (`EventCatalogue.describeExperience`), its room, time (ms) and the events behind it.
+ * (`EventCatalogue.describeExperience`), its room, time (Unix s) and the events behind it.
  *
  * @since 0.1.0
  * @category models

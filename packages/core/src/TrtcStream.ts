@@ -261,7 +261,7 @@ export interface UnusualEvent {
   readonly experienceId: number
   /** `EventCatalogue.describeExperience`: "Video lagged". */
   readonly description: string
-  /** When it was reported, Unix ms. */
+  /** When it was reported, Unix ms: the API's whole second (`EventTime`, Unix s) times 1000. */
   readonly timeMs: number
   readonly events: ReadonlyArray<{
     /** Table 5.4 or 5.5. */

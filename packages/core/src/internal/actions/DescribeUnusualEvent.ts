@@ -40,8 +40,11 @@ export class AbnormalExperience extends Schema.Class<AbnormalExperience>("Abnorm
   experienceId: field("ExperienceId", WireInt),
   roomId: field("RoomId", Schema.String),
   abnormalEventList: listField("AbnormalEventList", AbnormalEvent),
-  /** When it was reported, Unix milliseconds. */
-  eventTimeMs: field("EventTime", WireTime)
+  /**
+   * When it was reported, Unix seconds: the official API doc's example answers
+   * `"EventTime": 1592448600` (2020-06-18T02:50:00Z), ten digits, not thirteen.
+   */
+  eventTime: field("EventTime", WireTime)
 }) {}
 
 /**

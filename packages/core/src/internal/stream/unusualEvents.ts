@@ -1,7 +1,7 @@
 /**
  * The abnormal experiences of an app (`DescribeUnusualEvent`): the period cut into the action's
  * windows, a full (capped) answer asked again as two halves, each experience owned by one
- * window by its millisecond, so none comes twice at a shared edge.
+ * window by its second (`EventTime` is Unix s), so none comes twice at a shared edge.
  *
  * @internal
  */
@@ -28,7 +28,7 @@ const toRecord = (sdkAppId: number) => (x: Models.AbnormalExperience): TrtcStrea
   userId: x.userId,
   experienceId: x.experienceId,
   description: EventCatalogue.describeExperience(x.experienceId),
-  timeMs: x.eventTimeMs,
+  timeMs: x.eventTime * 1000,
   events: x.abnormalEventList.map((event) => ({
     abnormalEventId: event.abnormalEventId,
     peerId: event.peerId,
@@ -100,7 +100,8 @@ export const unusualEventsWith = (
         Env.fatal(
           e,
           Effect.map(ofWindow(e, sdkAppId, window, roomId), (rows) =>
-            // Each millisecond belongs to one window; the period is whole seconds.
+            // Each second belongs to one window (`[start, end)`, the last one also its `end`):
+            // `timeMs` is a whole second, so the ms-based ownership is exact.
             rows.filter((x) => Windows.owns(window, range.end, x.timeMs) && Windows.containsMs(range, x.timeMs)).sort(compare))
         ),
       { concurrency: e.concurrency }
