@@ -85,6 +85,12 @@ export const command = Command.make("export", {
       return
     }
     const path = flags.out.value
+    if (globals.query !== undefined) {
+      return yield* new UsageError({
+        problem: "--query cannot be used with --out",
+        fix: "the file keeps whole records so --resume can continue it; pipe the export through --query without --out instead"
+      })
+    }
     const format = yield* ExportFile.formatOf(path, Option.getOrUndefined(flags.format))
     yield* Effect.scoped(Effect.gen(function*() {
       const file = yield* ExportFile.open({ path, format, resume: flags.resume, sdkAppId: flags.sdkAppId })

@@ -6,6 +6,7 @@ import type * as Stream from "effect/Stream"
 import * as Output from "../Output.js"
 import * as Time from "../Time.js"
 import * as Api from "./api.js"
+import * as Query from "./query.js"
 import { type GlobalFlags, type Globals, resolveGlobals } from "./globals.js"
 import { Terminal } from "./io.js"
 import * as Source from "./source.js"
@@ -39,7 +40,9 @@ export const period = (
 /** Prints rows in the chosen format to stdout. */
 export const print = <E, R>(rows: Stream.Stream<Output.Row, E, R>, globals: Globals, columns: Output.Columns) =>
   Effect.flatMap(Terminal, (io) =>
-    Output.writeStream(rows, { format: globals.format, columns, write: io.stdout, width: io.columns }))
+    globals.query === undefined
+      ? Output.writeStream(rows, { format: globals.format, columns, write: io.stdout, width: io.columns })
+      : Query.writeStream(rows, globals.query, { format: globals.format, write: io.stdout, width: io.columns }))
 
 /** Runs `effect` with the signed TRTC client the global flags describe. */
 export const withApi = <A, E, R>(globals: Globals, effect: Effect.Effect<A, E, R>) =>

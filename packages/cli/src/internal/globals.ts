@@ -9,6 +9,7 @@ import * as Option from "effect/Option"
 import { UsageError } from "../CliError.js"
 import * as Output from "../Output.js"
 import * as Time from "../Time.js"
+import * as Query from "./query.js"
 
 const invalid = (text: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(text)))
 
@@ -47,7 +48,14 @@ export const globalOptions = {
     Options.optional
   ),
   format: choice("format", Output.formats).pipe(
+    // `--output`: the name tccli and the AWS CLI give this flag.
+    Options.withAlias("output"),
     Options.withDescription("output format (default: table on a terminal, ndjson otherwise)"),
+    Options.optional
+  ),
+  query: Options.text("query").pipe(
+    Options.withPseudoName("JMESPATH"),
+    Options.withDescription("JMESPath applied to each record (to the whole array for --format json)"),
     Options.optional
   ),
   rps: integer("rps").pipe(
@@ -73,6 +81,7 @@ export interface Globals {
   readonly region: string
   readonly profile: string | undefined
   readonly format: Output.Format
+  readonly query: Query.Query | undefined
   readonly rps: number
   readonly concurrency: number
   readonly timeoutMillis: number
@@ -107,11 +116,13 @@ export const resolveGlobals = (
     }
     const timeoutMillis = Option.isSome(flags.timeout) ? yield* Time.parseDuration("--timeout", flags.timeout.value) : 10_000
     if (timeoutMillis <= 0) return yield* new UsageError({ problem: "--timeout: must be positive" })
+    const query = Option.isSome(flags.query) ? yield* Query.compile(flags.query.value) : undefined
     return {
       endpoint,
       region: Option.getOrUndefined(flags.region) ?? nonEmpty(env.TENCENTCLOUD_REGION) ?? "ap-guangzhou",
       profile: Option.getOrUndefined(flags.profile) ?? nonEmpty(env.TENCENTCLOUD_PROFILE),
       format: Option.getOrElse(flags.format, () => Output.defaultFormat(isTTY)),
+      query,
       rps: flags.rps,
       concurrency: flags.concurrency,
       timeoutMillis,
