@@ -16,6 +16,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as CliError from "./CliError.js"
+import * as Configure from "./commands/configure.js"
 import * as Demo from "./commands/demo.js"
 import * as Emulator from "./commands/emulator.js"
 import * as Events from "./commands/events.js"
@@ -45,7 +46,8 @@ const commands = [
   Users.command,
   Export.command,
   Emulator.command,
-  Demo.command
+  Demo.command,
+  Configure.command
 ] as const
 
 const namesOf = (descriptor: Descriptor.Command<unknown>): ReadonlyArray<string> => [...Descriptor.getNames(descriptor)]

@@ -30,6 +30,7 @@ describe("endpoint checks", () => {
         region: Option.none(),
         profile: Option.none(),
         format: Option.none(),
+        query: Option.none(),
         rps: 20,
         concurrency: 4,
         timeout: Option.some("5s"),

@@ -14,8 +14,12 @@ import type { Globals } from "./globals.js"
 import { Terminal } from "./io.js"
 import { knownSecrets, remember } from "./secrets.js"
 
-/** Credentials from the signer's chain (environment, profile file, tccli), remembered for scrubbing. */
-export const credentialsLayer = (profile: string | undefined): Layer.Layer<Credentials.Credentials> =>
+/**
+ * Credentials from the signer's chain (environment, profile file, tccli), remembered for
+ * scrubbing. With an explicit `--profile` only that profile's files count, as in tccli, so a
+ * stray TENCENTCLOUD_SECRET_ID in the environment cannot override the account asked for.
+ */
+export const credentialsLayer = (profile: string | undefined, explicit = false): Layer.Layer<Credentials.Credentials> =>
   Layer.effect(
     Credentials.Credentials,
     Effect.gen(function*() {
@@ -29,7 +33,13 @@ export const credentialsLayer = (profile: string | undefined): Layer.Layer<Crede
           }))
       })
     })
-  ).pipe(Layer.provide(profile === undefined ? Credentials.layerDefault : Credentials.layerDefaultProfile(profile)))
+  ).pipe(Layer.provide(
+    profile === undefined
+      ? Credentials.layerDefault
+      : explicit
+        ? Credentials.layerChain([Credentials.fromProfile(profile), Credentials.fromTccli(profile)])
+        : Credentials.layerDefaultProfile(profile)
+  ))
 
 let requests = 0
 
@@ -91,6 +101,6 @@ export const trtcLayer = (globals: Globals): Layer.Layer<Trtc.Trtc, unknown, Ter
     timeout: globals.timeoutMillis,
     rps: globals.rps
   }).pipe(
-    Layer.provide(Layer.merge(httpLayer(globals.verbose), credentialsLayer(globals.profile))),
+    Layer.provide(Layer.merge(httpLayer(globals.verbose), credentialsLayer(globals.profile, globals.profileExplicit))),
     Layer.provideMerge(loggerLayer(globals.verbose))
   )

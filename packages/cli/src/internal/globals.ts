@@ -9,6 +9,7 @@ import * as Option from "effect/Option"
 import { UsageError } from "../CliError.js"
 import * as Output from "../Output.js"
 import * as Time from "../Time.js"
+import * as ProfileFiles from "./profileFiles.js"
 import * as Query from "./query.js"
 
 const invalid = (text: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(text)))
@@ -40,11 +41,11 @@ export const globalOptions = {
     Options.optional
   ),
   region: Options.text("region").pipe(
-    Options.withDescription("region (or TENCENTCLOUD_REGION; default ap-guangzhou)"),
+    Options.withDescription("region (else TENCENTCLOUD_REGION unless --profile is given, else the profile's, else ap-guangzhou)"),
     Options.optional
   ),
   profile: Options.text("profile").pipe(
-    Options.withDescription("credentials profile in ~/.tencentcloud/credentials or tccli"),
+    Options.withDescription("credentials profile in ~/.tencentcloud/credentials or tccli (else TENCENTCLOUD_PROFILE, TCCLI_PROFILE); given, the environment's keys and region are not used, as in tccli"),
     Options.optional
   ),
   format: choice("format", Output.formats).pipe(
@@ -80,6 +81,8 @@ export interface Globals {
   readonly endpoint: string | undefined
   readonly region: string
   readonly profile: string | undefined
+  /** `--profile` was given: its files decide, not the environment's keys or region (tccli's rule). */
+  readonly profileExplicit: boolean
   readonly format: Output.Format
   readonly query: Query.Query | undefined
   readonly rps: number
@@ -116,11 +119,25 @@ export const resolveGlobals = (
     }
     const timeoutMillis = Option.isSome(flags.timeout) ? yield* Time.parseDuration("--timeout", flags.timeout.value) : 10_000
     if (timeoutMillis <= 0) return yield* new UsageError({ problem: "--timeout: must be positive" })
+    // tccli's precedence (tccli/services/*/\*_client.py parse_global_arg): the flag; else, only
+    // when no --profile was given, the environment; else the profile's configure file.
+    const profileFlag = Option.getOrUndefined(Option.map(flags.profile, (p) => p.trim()))
+    const profileExplicit = profileFlag !== undefined && profileFlag !== ""
+    const profile = profileExplicit ? profileFlag : nonEmpty(env.TENCENTCLOUD_PROFILE) ?? nonEmpty(env.TCCLI_PROFILE)
+    if (profile !== undefined) {
+      const invalid = ProfileFiles.checkProfileName(profile)
+      if (invalid !== undefined) return yield* invalid
+    }
+    const region = nonEmpty(Option.getOrUndefined(flags.region)) ??
+      (profileExplicit ? undefined : nonEmpty(env.TENCENTCLOUD_REGION)) ??
+      ProfileFiles.profileRegion(ProfileFiles.homeOf(env), profile ?? "default") ??
+      "ap-guangzhou"
     const query = Option.isSome(flags.query) ? yield* Query.compile(flags.query.value) : undefined
     return {
       endpoint,
-      region: Option.getOrUndefined(flags.region) ?? nonEmpty(env.TENCENTCLOUD_REGION) ?? "ap-guangzhou",
-      profile: Option.getOrUndefined(flags.profile) ?? nonEmpty(env.TENCENTCLOUD_PROFILE),
+      region,
+      profile,
+      profileExplicit,
       format: Option.getOrElse(flags.format, () => Output.defaultFormat(isTTY)),
       query,
       rps: flags.rps,
