@@ -34,6 +34,7 @@ describe("endpoint checks", () => {
         rps: 20,
         concurrency: 4,
         timeout: Option.some("5s"),
+        proxy: Option.none(),
         verbose: false
       }, { TRTC_ENDPOINT: "http://127.0.0.1:9", TENCENTCLOUD_REGION: "ap-singapore" }, false)
       assert.strictEqual(globals.endpoint, "http://127.0.0.1:9")

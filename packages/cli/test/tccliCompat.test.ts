@@ -20,6 +20,7 @@ const flags = (overrides: { readonly region?: string; readonly profile?: string 
   rps: 20,
   concurrency: 4,
   timeout: Option.none(),
+  proxy: Option.none(),
   verbose: false
 })
 

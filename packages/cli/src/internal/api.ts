@@ -1,3 +1,4 @@
+import * as HttpProxy from "@effect-trtc/core/HttpProxy"
 import * as Trtc from "@effect-trtc/core/Trtc"
 import * as Credentials from "@effect-trtc/signer/Credentials"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
@@ -47,7 +48,10 @@ let requests = 0
 export const requestCount = (): number => requests
 
 /** The HTTP client: fetch, counting requests, with each one and its status on stderr under `--verbose`. */
-export const httpLayer = (verbose: boolean): Layer.Layer<HttpClient.HttpClient, never, Terminal> =>
+export const httpLayer = (
+  verbose: boolean,
+  proxy: HttpProxy.Options = {}
+): Layer.Layer<HttpClient.HttpClient, HttpProxy.ProxyError, Terminal> =>
   Layer.effect(
     HttpClient.HttpClient,
     Effect.gen(function*() {
@@ -67,7 +71,7 @@ export const httpLayer = (verbose: boolean): Layer.Layer<HttpClient.HttpClient, 
         )
       })
     })
-  ).pipe(Layer.provide(FetchHttpClient.layer))
+  ).pipe(Layer.provide(HttpProxy.layer(proxy, FetchHttpClient.layer)))
 
 /** Diagnostics (the retry policy's log lines) as single lines on stderr, secrets cut out. */
 export const loggerLayer = (verbose: boolean): Layer.Layer<never, never, Terminal> =>
@@ -101,6 +105,6 @@ export const trtcLayer = (globals: Globals): Layer.Layer<Trtc.Trtc, unknown, Ter
     timeout: globals.timeoutMillis,
     rps: globals.rps
   }).pipe(
-    Layer.provide(Layer.merge(httpLayer(globals.verbose), credentialsLayer(globals.profile, globals.profileExplicit))),
+    Layer.provide(Layer.merge(httpLayer(globals.verbose, globals.proxy), credentialsLayer(globals.profile, globals.profileExplicit))),
     Layer.provideMerge(loggerLayer(globals.verbose))
   )

@@ -1,3 +1,4 @@
+import * as HttpProxy from "@effect-trtc/core/HttpProxy"
 import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
 import type * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
@@ -6,11 +7,13 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import { UsageError } from "../CliError.js"
 import * as Output from "../Output.js"
 import * as Time from "../Time.js"
 import * as ProfileFiles from "./profileFiles.js"
 import * as Query from "./query.js"
+import { remember } from "./secrets.js"
 
 const invalid = (text: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(text)))
 
@@ -71,6 +74,11 @@ export const globalOptions = {
     Options.withDescription("timeout per request attempt, e.g. 10s (default 10s)"),
     Options.optional
   ),
+  proxy: Options.text("proxy").pipe(
+    Options.withPseudoName("URL"),
+    Options.withDescription("HTTP proxy for API requests, e.g. http://proxy:3128 (else HTTPS_PROXY/HTTP_PROXY; NO_PROXY honoured)"),
+    Options.optional
+  ),
   verbose: Options.boolean("verbose").pipe(
     Options.withDescription("log requests and retries on stderr (secrets redacted)")
   )
@@ -89,6 +97,8 @@ export interface Globals {
   readonly concurrency: number
   readonly timeoutMillis: number
   readonly verbose: boolean
+  /** The proxy settings: `--proxy`, else the environment's. */
+  readonly proxy: HttpProxy.Options
 }
 
 /** The raw parsed global flags, as @effect/cli infers them from `globalOptions`. */
@@ -132,6 +142,14 @@ export const resolveGlobals = (
       (profileExplicit ? undefined : nonEmpty(env.TENCENTCLOUD_REGION)) ??
       ProfileFiles.profileRegion(ProfileFiles.homeOf(env), profile ?? "default") ??
       "ap-guangzhou"
+    const fromEnv = HttpProxy.optionsFromEnv(env)
+    const proxy: HttpProxy.Options = Option.isSome(flags.proxy)
+      ? { ...fromEnv, proxy: Redacted.make(flags.proxy.value.trim()), proxyField: "--proxy" }
+      : fromEnv
+    for (const secret of HttpProxy.secretsOf(proxy)) remember(secret)
+    // A bad proxy is a usage error before any request, naming where it came from.
+    yield* Either.mapLeft(HttpProxy.resolve(proxy), (error) =>
+      new UsageError({ problem: `${error.field}: ${error.problem}`, fix: error.fix }))
     const query = Option.isSome(flags.query) ? yield* Query.compile(flags.query.value) : undefined
     return {
       endpoint,
@@ -143,7 +161,8 @@ export const resolveGlobals = (
       rps: flags.rps,
       concurrency: flags.concurrency,
       timeoutMillis,
-      verbose: flags.verbose
+      verbose: flags.verbose,
+      proxy
     }
   })
 
