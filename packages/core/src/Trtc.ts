@@ -19,6 +19,7 @@ import type * as Schema from "effect/Schema"
 import * as Models from "./Models.js"
 import * as RateLimiter from "./RateLimiter.js"
 import * as RetryPolicy from "./RetryPolicy.js"
+import * as CallSpan from "./internal/callSpan.js"
 import * as TencentCloudClient from "./TencentCloudClient.js"
 import type * as TrtcError from "./TrtcError.js"
 
@@ -192,19 +193,28 @@ export const make = (
       // client's CPU per request (bench/results/client.md); not `Effect.fn` either: its
       // generator and call-site capture cost ~40 µs more.
       const spanName = `Trtc.describe${action.slice("Describe".length)}`
-      const spanOptions = { captureStackTrace: false, attributes: { "trtc.action": action } } as const
       const retryContext = { action, correctClock: client.correctClock }
-      const checked = (request: Req, validateWith: Models.ValidateOptions): Effect.Effect<Res, TencentCloudClient.CallError> => {
+      const checked = (
+        request: Req,
+        validateWith: Models.ValidateOptions,
+        once: (request: Req) => Effect.Effect<Res, TencentCloudClient.CallError>
+      ): Effect.Effect<Res, TencentCloudClient.CallError> => {
         const valid = validate(request, validateWith)
-        return Either.isLeft(valid) ? Effect.fail(valid.left) : retry.retry(attempt(valid.right), retryContext)
+        return Either.isLeft(valid) ? Effect.fail(valid.left) : retry.retry(once(valid.right), retryContext)
       }
       // Without a retention window the checks need no clock: no step to read it.
-      const run = (request: Req): Effect.Effect<Res, TencentCloudClient.CallError> =>
+      const run = (request: Req, once = attempt): Effect.Effect<Res, TencentCloudClient.CallError> =>
         validateOptions === undefined
-          ? Effect.suspend(() => checked(request, noValidateOptions))
-          : Effect.flatMap(validateOptions, (validateWith) => checked(request, validateWith))
+          ? Effect.suspend(() => checked(request, noValidateOptions, once))
+          : Effect.flatMap(validateOptions, (validateWith) => checked(request, validateWith, once))
+      // Traced, each attempt reports to the span (internal/callSpan.ts): attempts, retries,
+      // rate-limit wait, RequestId.
+      const traced = (request: Req) =>
+        CallSpan.withCallSpan(spanName, { action, region: client.region }, (stats) =>
+          run(request, (valid) =>
+            CallSpan.observedAttempt(stats, limiter.limit(action), client.call({ action, request: valid, requestSchema, responseSchema }))))
       return (request: Req): Effect.Effect<Res, TencentCloudClient.CallError> =>
-        Effect.tracerWith((tracer) => tracer === builtInTracer ? run(request) : Effect.withSpan(run(request), spanName, spanOptions))
+        Effect.tracerWith((tracer) => tracer === builtInTracer ? run(request) : traced(request))
     }
 
     const roomInfo = invoke("DescribeRoomInfo", Models.DescribeRoomInfoRequest, Models.DescribeRoomInfoResponse, Models.validateDescribeRoomInfo)
