@@ -10,6 +10,7 @@ import * as Query from "./query.js"
 import { type GlobalFlags, type Globals, resolveGlobals } from "./globals.js"
 import { Terminal } from "./io.js"
 import * as Source from "./source.js"
+import * as Telemetry from "./telemetry.js"
 
 /** `3 events`, `1 call`. */
 export const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`
@@ -46,7 +47,9 @@ export const print = <E, R>(rows: Stream.Stream<Output.Row, E, R>, globals: Glob
 
 /** Runs `effect` with the signed TRTC client the global flags describe. */
 export const withApi = <A, E, R>(globals: Globals, effect: Effect.Effect<A, E, R>) =>
-  Effect.provide(effect, Api.trtcLayer(globals))
+  Effect.flatMap(Terminal, (io) =>
+    // The tracer outside the client, so its spans are exported and flushed when the command ends.
+    Effect.provide(effect, Api.trtcLayer(globals)).pipe(Effect.provide(Telemetry.layer(io.env))))
 
 /**
  * The period of a command about one call: `--start`/`--end` when given, else the call's own span
