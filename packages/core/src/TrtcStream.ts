@@ -32,6 +32,7 @@ import * as Paginate from "./Paginate.js"
 import { Trtc } from "./Trtc.js"
 import type * as TrtcService from "./Trtc.js"
 import * as TrtcError from "./TrtcError.js"
+import * as CallSpan from "./internal/callSpan.js"
 import * as Windows from "./Windows.js"
 
 /**
@@ -319,7 +320,7 @@ const withBisection = <A, R>(
         : Effect.fail(error)
     })
   const go = (w: Windows.Window, reclamped: boolean): Effect.Effect<A, StreamError, R> =>
-    Effect.zipRight(
+    CallSpan.withWindowSpan(w, Effect.zipRight(
       e.add({ windows: 1 }),
       Effect.catchIf(fetch(w), isTooBig, (error) =>
         Option.match(Windows.bisect(w, e.minSpan), {
@@ -333,7 +334,7 @@ const withBisection = <A, R>(
               Effect.zipWith(go(left, reclamped), go(right, reclamped), (a, b) => combine(a, b, left.end))
             )
         })).pipe(Effect.catchIf((error) => !reclamped && TrtcError.isRetentionRefusal(error), (error) => reclamp(w, error)))
-    )
+    ))
   return go(window, false)
 }
 

@@ -12,6 +12,8 @@ import * as Layer from "effect/Layer"
 import * as Models from "../src/Models.js"
 import * as TencentCloudClient from "../src/TencentCloudClient.js"
 import * as Trtc from "../src/Trtc.js"
+import * as TrtcStream from "../src/TrtcStream.js"
+import * as Stream from "effect/Stream"
 import { atPinnedNow, pinnedOptions } from "./pinnedTime.js"
 
 /** Effect's tracer as @effect/opentelemetry installs it, exporting to `exporter`. */
@@ -65,5 +67,32 @@ describe("OpenTelemetry spans", () => {
         assert.notInclude(text, secretKey)
         assert.notInclude(text, Buffer.from(secretKey).toString("base64"))
       }
+    })))
+
+  it.scopedLive("a stream's windows are spans, parents of their calls' spans", () =>
+    atPinnedNow(Effect.gen(function*() {
+      const emulator = yield* Emulator.make(pinnedOptions({ rps: 0, seed: 3 }))
+      const app = emulator.dataSet.apps[0]!
+      const exporter = new InMemorySpanExporter()
+      const trtc = Trtc.layer({ endpoint: emulator.url, rps: 0, retry: false }).pipe(
+        Layer.provide(Layer.merge(
+          Credentials.layerStatic({ secretId: Emulator.defaultCredential.secretId, secretKey: Emulator.defaultCredential.secretKey }),
+          TencentCloudClient.layerNodeHttpClient
+        ))
+      )
+      const nowSeconds = Math.floor((yield* Effect.clockWith((c) => c.currentTimeMillis)) / 1000)
+      // Two days before an hour ago: two 24-hour windows of DescribeRoomInfo.
+      const period = { start: nowSeconds - 3600 - 2 * 86400, end: nowSeconds - 3600 }
+      yield* Stream.runDrain(TrtcStream.rooms(app.sdkAppId, period)).pipe(Effect.provide(trtc), Effect.provide(otel(exporter)))
+      const spans = exporter.getFinishedSpans()
+      const windows = spans.filter((span) => span.name === "TrtcStream.window")
+      assert.deepStrictEqual(
+        windows.map((w) => [w.attributes["trtc.window.start"], w.attributes["trtc.window.end"]]).sort(),
+        [[period.start, period.start + 86400], [period.start + 86400, period.end]]
+      )
+      const calls = spans.filter((span) => span.name === "Trtc.describeRoomInfo")
+      assert.isAtLeast(calls.length, 2)
+      const windowIds = new Set(windows.map((w) => w.spanContext().spanId))
+      for (const call of calls) assert.isTrue(windowIds.has(call.parentSpanContext?.spanId ?? ""), "a call's parent is its window")
     })))
 })
