@@ -22,7 +22,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import * as Undici from "undici"
+import type * as Undici from "undici"
 
 /**
  * A proxy setting that cannot be used; `field` names where it came from (`HTTPS_PROXY`,
@@ -157,21 +157,30 @@ export const resolve = (
     return http === undefined && https === undefined ? undefined : { http, https }
   })
 
+// Bundled (the CLI's esbuild output), a dynamically imported CommonJS module may have its
+// exports under `default`.
+const loadUndici: Effect.Effect<typeof Undici> = Effect.map(
+  Effect.promise(() => import("undici")),
+  (m) => "EnvHttpProxyAgent" in m ? m : (m as unknown as { readonly default: typeof Undici }).default
+)
+
 /**
  * The undici dispatcher for these settings, or `undefined` when no proxy is set (requests then
- * go out directly).
+ * go out directly). undici is loaded only here, when a proxy applies: a run without one does not
+ * pay for loading it.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const dispatcher = (options: Options): Either.Either<Undici.Dispatcher | undefined, ProxyError> =>
-  Either.map(resolve(options), (urls) =>
+export const dispatcher = (options: Options): Effect.Effect<Undici.Dispatcher | undefined, ProxyError> =>
+  Effect.flatMap(resolve(options), (urls) =>
     urls === undefined
-      ? undefined
-      // Empty strings, not undefined: undici would otherwise read process.env itself, and the
-      // settings are exactly those given here. An https target without HTTPS_PROXY uses
-      // HTTP_PROXY, as undici and curl do.
-      : new Undici.EnvHttpProxyAgent({ httpProxy: urls.http ?? "", httpsProxy: urls.https ?? urls.http ?? "", noProxy: options.noProxy ?? "" }))
+      ? Effect.succeed(undefined)
+      : Effect.map(loadUndici, (undici) =>
+        // Empty strings, not undefined: undici would otherwise read process.env itself, and the
+        // settings are exactly those given here. An https target without HTTPS_PROXY uses
+        // HTTP_PROXY, as undici and curl do.
+          new undici.EnvHttpProxyAgent({ httpProxy: urls.http ?? "", httpsProxy: urls.https ?? urls.http ?? "", noProxy: options.noProxy ?? "" })))
 
 /**
  * An `HttpClient` sending through the configured proxy (undici's fetch), or `orElse` (e.g. core's
@@ -196,7 +205,8 @@ export const layer = (
     const agent = yield* dispatcher(options)
     if (agent === undefined) return orElse
     yield* Effect.addFinalizer(() => Effect.promise(() => agent.close().catch(() => undefined)))
+    const undici = yield* loadUndici
     const proxiedFetch = ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) =>
-      Undici.fetch(input as Parameters<typeof Undici.fetch>[0], { ...(init as Parameters<typeof Undici.fetch>[1]), dispatcher: agent })) as unknown as typeof fetch
+      undici.fetch(input as Parameters<typeof Undici.fetch>[0], { ...(init as Parameters<typeof Undici.fetch>[1]), dispatcher: agent })) as unknown as typeof fetch
     return FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, proxiedFetch)))
   }))
