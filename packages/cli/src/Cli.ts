@@ -17,6 +17,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as CliError from "./CliError.js"
 import * as ArchiveCommand from "./commands/archive.js"
+import * as Configure from "./commands/configure.js"
 import * as Demo from "./commands/demo.js"
 import * as Diagnose from "./commands/diagnose.js"
 import * as Emulator from "./commands/emulator.js"
@@ -57,7 +58,8 @@ const commands = [
   Timeline.command,
   ArchiveCommand.command,
   Emulator.command,
-  Demo.command
+  Demo.command,
+  Configure.command
 ] as const
 
 const namesOf = (descriptor: Descriptor.Command<unknown>): ReadonlyArray<string> => [...Descriptor.getNames(descriptor)]
