@@ -68,3 +68,38 @@ describe("trtc emulator's Try line", () => {
       assert.include(output, "credentials given to --credentials")
     }))
 })
+
+describe("trtc emulator has every flag of trtc-emulator", () => {
+  it.live("--progressive --now --total --request-timeout reach the emulator (GET /_admin/clock answers them)", () =>
+    Effect.gen(function*() {
+      const at = 1_764_000_000
+      let clock: Record<string, unknown> | undefined
+      let asked = false
+      const r = yield* run(
+        ["emulator", "--port", "0", "--progressive", "--now", String(at), "--total", "grand", "--request-timeout", "5000", "--headers-timeout", "4000"],
+        {
+          interruptWhen: ({ stdout }) => {
+            const url = /listening on (\S+)/.exec(stdout)?.[1]
+            if (url !== undefined && !asked) {
+              asked = true
+              fetch(`${url}/_admin/clock`).then((res) => res.json()).then((body) => void (clock = body as Record<string, unknown>))
+            }
+            return clock !== undefined
+          }
+        }
+      )
+      assert.strictEqual(r.code, 130, r.stderr)
+      assert.strictEqual(clock!["progressive"], true)
+      // The clock started at --now and has run for the seconds since (well under a minute).
+      const now = Number(clock!["nowSeconds"] ?? clock!["now"])
+      assert.isAtLeast(now, at, JSON.stringify(clock))
+      assert.isBelow(now, at + 600, JSON.stringify(clock))
+    }))
+
+  it.live("--lazy with --eager is a usage error", () =>
+    Effect.gen(function*() {
+      const r = yield* run(["emulator", "--port", "0", "--lazy", "--eager"])
+      assert.strictEqual(r.code, 2, r.stderr)
+      assert.include(r.stderr, "--lazy and --eager exclude each other")
+    }))
+})

@@ -18,6 +18,7 @@ import { UsageError } from "../CliError.js"
 import * as Time from "../Time.js"
 import { count, globalsOf, nowSeconds, print, withApi } from "../internal/apiCommand.js"
 import { globalOptions, integer } from "../internal/globals.js"
+import * as Help from "../internal/help.js"
 import { Terminal } from "../internal/io.js"
 import { knownSecrets, remember } from "../internal/secrets.js"
 
@@ -60,7 +61,10 @@ const status = Command.make("status", { ...globalOptions, db }, (flags) =>
       lost: app.gaps.map((g) => `${Time.iso(g.fromSeconds)}..${Time.iso(g.toSeconds)}`).join(" ")
     })))
     yield* print(rows, globals, statusColumns)
-  })).pipe(Command.withDescription("Per app: checkpoint, calls (open ones), sessions, events, gaps."))
+  })).pipe(Command.withDescription(Help.describe("Per app: checkpoint, calls (open ones), sessions, events, gaps.", [
+  "trtc archive status --db ./trtc-archive.db",
+  "trtc archive status --db postgres://archiver@db.internal/trtc --format json"
+])))
 
 /** `--since 14d`, `--since 2026-01-01`, `--since 1767225600`: a start, Unix s. */
 const sinceOf = (input: string, now: number) => {
@@ -142,6 +146,10 @@ export const command = Command.make("archive", {
       : once
     yield* withApi(globals, program).pipe(Effect.provide(archiveLayer(flags.db.value)))
   })).pipe(
-  Command.withDescription("Copy an app's calls, sessions and events into SQLite or PostgreSQL, incrementally, before retention drops them."),
+  Command.withDescription(Help.describe("Copy an app's calls, sessions and events into SQLite or PostgreSQL, incrementally, before retention drops them.", [
+    "trtc archive --sdk-app-id 1400000001 --db ./trtc-archive.db",
+    "trtc archive --sdk-app-id 1400000001 --db ./trtc-archive.db --since 3d --fail-on-gap",
+    "trtc archive --sdk-app-id 1400000001 --db postgres://archiver@db.internal/trtc --watch --every 1h"
+  ])),
   Command.withSubcommands([status])
 )

@@ -40,8 +40,31 @@ const config = {
   lazy: Options.boolean("lazy").pipe(
     Options.withDescription("generate events on demand (a few MB for a million events; default above 200 calls)")
   ),
+  eager: Options.boolean("eager").pipe(Options.withDescription("generate every event at start, however large the data set")),
   maxEvents: integer("max-events").pipe(
     Options.withDescription("above this many events DescribeUserEvent answers ResponseSizeLimitExceeded (default 10000)"),
+    Options.optional
+  ),
+  total: Options.choice("total", ["page", "grand"]).pipe(
+    Options.withDescription("what DescribeUserEvent's Total counts: the page's events or all of the call's (default page)"),
+    Options.optional
+  ),
+  now: integer("now").pipe(
+    Options.withPseudoName("UNIX_SECONDS"),
+    Options.withDescription("start the emulator's clock at this time (default the real time)"),
+    Options.optional
+  ),
+  progressive: Options.boolean("progressive").pipe(
+    Options.withDescription("answers follow the emulator's clock: nothing after now, running calls open until their end")
+  ),
+  headersTimeout: integer("headers-timeout").pipe(
+    Options.withPseudoName("MS"),
+    Options.withDescription("close a connection whose request headers take longer (default 10000)"),
+    Options.optional
+  ),
+  requestTimeout: integer("request-timeout").pipe(
+    Options.withPseudoName("MS"),
+    Options.withDescription("answer HTTP 408 to a request whose body takes longer (default 30000)"),
     Options.optional
   )
 } as const
@@ -66,6 +89,7 @@ export const command = Command.make("emulator", config, (flags) =>
   Command.withDescription(Help.describe("Run the local TRTC API emulator.", [
     "trtc emulator --port 8080",
     "trtc emulator --seed 7 --apps 2 --rooms-per-app 100 --credentials MYID:MYKEY",
-    "trtc emulator --faults faults.json --rps 5"
+    "trtc emulator --faults faults.json --rps 5",
+    "trtc emulator --progressive --now 1764000000"
   ]))
 )

@@ -7,6 +7,7 @@ import * as Emulator from "@effect-trtc/emulator/Emulator"
 import * as Faults from "@effect-trtc/emulator/Faults"
 import * as Credentials from "@effect-trtc/signer/Credentials"
 import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -65,6 +66,11 @@ export const emulator = (flags: EmulatorCommand.Flags) =>
     const usersPerRoom = Option.isSome(flags.usersPerRoom) ? yield* parseUsersPerRoom(flags.usersPerRoom.value) : undefined
     const eventsPerHour = yield* atLeast("events-per-hour", 0, flags.eventsPerHour)
     const maxEventsPerResponse = yield* atLeast("max-events", 1, flags.maxEvents)
+    const headersTimeoutMs = yield* atLeast("headers-timeout", 1, flags.headersTimeout)
+    const requestTimeoutMs = yield* atLeast("request-timeout", 1, flags.requestTimeout)
+    const startAt = yield* atLeast("now", 0, flags.now)
+    if (flags.lazy && flags.eager) return yield* new UsageError({ problem: "--lazy and --eager exclude each other", fix: "give one of them" })
+    const clockOffsetSeconds = startAt === undefined ? undefined : startAt - (yield* Clock.currentTimeMillis) / 1000
     const dataSet = Option.isSome(flags.data)
       ? yield* Effect.mapError(DataSet.load(flags.data.value), (e) => new UsageError({ problem: `--data: ${e.message}` }))
       : undefined
@@ -83,7 +89,12 @@ export const emulator = (flags: EmulatorCommand.Flags) =>
         usersPerRoom,
         eventsPerHour,
         maxEventsPerResponse,
-        ...(flags.lazy ? { lazy: true } : {})
+        ...(flags.lazy ? { lazy: true } : flags.eager ? { lazy: false } : {}),
+        ...(Option.isSome(flags.total) ? { total: flags.total.value } : {}),
+        ...(headersTimeoutMs !== undefined ? { headersTimeoutMs } : {}),
+        ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
+        ...(clockOffsetSeconds !== undefined ? { clockOffsetSeconds } : {}),
+        progressive: flags.progressive
       })
       const sdkAppIds = instance.dataSet.apps.map((app) => app.sdkAppId).join(", ")
       yield* io.stdout(`listening on ${instance.url}\n`)
