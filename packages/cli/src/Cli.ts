@@ -18,6 +18,7 @@ import * as Option from "effect/Option"
 import * as CliError from "./CliError.js"
 import * as Anomalies from "./commands/anomalies.js"
 import * as ArchiveCommand from "./commands/archive.js"
+import * as Configure from "./commands/configure.js"
 import * as Demo from "./commands/demo.js"
 import * as Diagnose from "./commands/diagnose.js"
 import * as Emulator from "./commands/emulator.js"
@@ -59,7 +60,8 @@ const commands = [
   Timeline.command,
   ArchiveCommand.command,
   Emulator.command,
-  Demo.command
+  Demo.command,
+  Configure.command
 ] as const
 
 const namesOf = (descriptor: Descriptor.Command<unknown>): ReadonlyArray<string> => [...Descriptor.getNames(descriptor)]

@@ -27,12 +27,15 @@ const globalsFor = (url: string): Globals => ({
   endpoint: url,
   region: "ap-guangzhou",
   profile: undefined,
+  profileExplicit: false,
   format: "ndjson",
+  query: undefined,
   rps: 1000,
   concurrency: 4,
   timeoutMillis: 30_000,
   rateLimit: undefined,
-  verbose: false
+  verbose: false,
+  proxy: {}
 })
 
 layer(emulatorFor(e2eDataSet()))("request counting", (it) => {

@@ -19,6 +19,7 @@ import * as Action from "./Action.js"
 import * as Models from "./Models.js"
 import * as RateLimiter from "./RateLimiter.js"
 import * as RetryPolicy from "./RetryPolicy.js"
+import * as CallSpan from "./internal/callSpan.js"
 import * as TencentCloudClient from "./TencentCloudClient.js"
 
 /**
@@ -147,19 +148,28 @@ export const make = (
       // client's CPU per request (bench/results/client.md); not `Effect.fn` either: its
       // generator and call-site capture cost ~40 µs more.
       const spanName = `Trtc.${Action.methodName(action)}`
-      const spanOptions = { captureStackTrace: false, attributes: { "trtc.action": action } } as const
       const retryContext = { action, correctClock: client.correctClock }
-      const checked = (request: Req, validateWith: Models.ValidateOptions): Effect.Effect<Res, Error> => {
+      const checked = (
+        request: Req,
+        validateWith: Models.ValidateOptions,
+        once: (request: Req) => Effect.Effect<Res, Error>
+      ): Effect.Effect<Res, Error> => {
         const valid = validate(request, validateWith)
-        return Either.isLeft(valid) ? Effect.fail(valid.left) : retry.retry(attempt(valid.right), retryContext)
+        return Either.isLeft(valid) ? Effect.fail(valid.left) : retry.retry(once(valid.right), retryContext)
       }
       // Without a retention window the checks need no clock: no step to read it.
-      const run = (request: Req): Effect.Effect<Res, Error> =>
+      const run = (request: Req, once = attempt): Effect.Effect<Res, Error> =>
         validateOptions === undefined
-          ? Effect.suspend(() => checked(request, noValidateOptions))
-          : Effect.flatMap(validateOptions, (validateWith) => checked(request, validateWith))
+          ? Effect.suspend(() => checked(request, noValidateOptions, once))
+          : Effect.flatMap(validateOptions, (validateWith) => checked(request, validateWith, once))
+      // Traced, each attempt reports to the span (internal/callSpan.ts): attempts, retries,
+      // rate-limit wait, RequestId.
+      const traced = (request: Req) =>
+        CallSpan.withCallSpan(spanName, { action, region: client.region }, (stats) =>
+          run(request, (valid) =>
+            CallSpan.observedAttempt(stats, limiter.limit(action), client.call({ action, request: valid, requestSchema, responseSchema }))))
       return (request: Req): Effect.Effect<Res, Error> =>
-        Effect.tracerWith((tracer) => tracer === builtInTracer ? run(request) : Effect.withSpan(run(request), spanName, spanOptions))
+        Effect.tracerWith((tracer) => tracer === builtInTracer ? run(request) : traced(request))
     }
 
     // One method per declaration, named after it.

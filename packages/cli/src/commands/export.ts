@@ -65,6 +65,12 @@ export const command = Command.make("export", {
     if (flags.resume && Option.isNone(flags.out)) {
       return yield* new UsageError({ problem: "--resume needs --out", fix: "name the file to continue with --out" })
     }
+    if (globals.query !== undefined && Option.isSome(flags.out)) {
+      return yield* new UsageError({
+        problem: "--query cannot be used with --out",
+        fix: "the file keeps whole records so --resume can continue it; pipe the export through --query without --out instead"
+      })
+    }
     const span = yield* period({ start: flags.start, end: flags.end, since: flags.since }, 86400, zone)
     // Fresh counters of core's streams: the progress line's request count.
     const counters = yield* requestCounters

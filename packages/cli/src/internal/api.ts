@@ -1,3 +1,4 @@
+import * as HttpProxy from "@effect-trtc/core/HttpProxy"
 import * as RateLimiter from "@effect-trtc/core/RateLimiter"
 import * as RetryPolicy from "@effect-trtc/core/RetryPolicy"
 import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
@@ -18,8 +19,12 @@ import type { Globals } from "./globals.js"
 import { Terminal } from "./io.js"
 import { knownSecrets, remember } from "./secrets.js"
 
-/** Credentials from the signer's chain (environment, profile file, tccli), remembered for scrubbing. */
-export const credentialsLayer = (profile: string | undefined): Layer.Layer<Credentials.Credentials> =>
+/**
+ * Credentials from the signer's chain (environment, profile file, tccli), remembered for
+ * scrubbing. With an explicit `--profile` only that profile's files count, as in tccli, so a
+ * stray TENCENTCLOUD_SECRET_ID in the environment cannot override the account asked for.
+ */
+export const credentialsLayer = (profile: string | undefined, explicit = false): Layer.Layer<Credentials.Credentials> =>
   Layer.effect(
     Credentials.Credentials,
     Effect.gen(function*() {
@@ -33,10 +38,19 @@ export const credentialsLayer = (profile: string | undefined): Layer.Layer<Crede
           }))
       })
     })
-  ).pipe(Layer.provide(profile === undefined ? Credentials.layerDefault : Credentials.layerDefaultProfile(profile)))
+  ).pipe(Layer.provide(
+    profile === undefined
+      ? Credentials.layerDefault
+      : explicit
+        ? Credentials.layerChain([Credentials.fromProfile(profile), Credentials.fromTccli(profile)])
+        : Credentials.layerDefaultProfile(profile)
+  ))
 
-/** The HTTP client: fetch, with each request and its status on stderr under `--verbose`. */
-export const httpLayer = (verbose: boolean): Layer.Layer<HttpClient.HttpClient, never, Terminal> =>
+/** The HTTP client: fetch (through the proxy when one applies), with each request and its status on stderr under `--verbose`. */
+export const httpLayer = (
+  verbose: boolean,
+  proxy: HttpProxy.Options = {}
+): Layer.Layer<HttpClient.HttpClient, HttpProxy.ProxyError, Terminal> =>
   Layer.effect(
     HttpClient.HttpClient,
     Effect.gen(function*() {
@@ -57,7 +71,7 @@ export const httpLayer = (verbose: boolean): Layer.Layer<HttpClient.HttpClient, 
         })
       })
     })
-  ).pipe(Layer.provide(FetchHttpClient.layer))
+  ).pipe(Layer.provide(HttpProxy.layer(proxy, FetchHttpClient.layer)))
 
 /** Diagnostics (the retry policy's log lines) as single lines on stderr, secrets cut out. */
 export const loggerLayer = (verbose: boolean): Layer.Layer<never, never, Terminal> =>
@@ -113,6 +127,6 @@ export const trtcLayer = (globals: Globals): Layer.Layer<Trtc.Trtc, unknown, Ter
       rateLimiterLayer(globals),
       RetryPolicy.layer({})
     )),
-    Layer.provide(Layer.merge(httpLayer(globals.verbose), credentialsLayer(globals.profile))),
+    Layer.provide(Layer.merge(httpLayer(globals.verbose, globals.proxy), credentialsLayer(globals.profile, globals.profileExplicit))),
     Layer.provideMerge(loggerLayer(globals.verbose))
   )

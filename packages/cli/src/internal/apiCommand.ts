@@ -12,9 +12,11 @@ import { NotFoundError, UsageError } from "../CliError.js"
 import * as Output from "../Output.js"
 import * as Time from "../Time.js"
 import * as Api from "./api.js"
+import * as Query from "./query.js"
 import { type GlobalFlags, type Globals, resolveGlobals } from "./globals.js"
 import { Terminal } from "./io.js"
 import * as Source from "./source.js"
+import * as Telemetry from "./telemetry.js"
 import * as TimeZone from "./timeZone.js"
 
 /** An environment setting through the current `ConfigProvider`; unset or unreadable is "". */
@@ -74,7 +76,8 @@ export const period = (
 
 /**
  * Prints rows in the chosen format to stdout: a table's times in `timeZone`, failures in colour
- * on a terminal unless NO_COLOR is set; `beforeWrite` clears a progress line first.
+ * on a terminal unless NO_COLOR is set; `beforeWrite` clears a progress line first. With
+ * `--query` the rows go through it instead (its results are the user's shape, not our columns).
  */
 export const print = <E, R>(
   rows: Stream.Stream<Output.Row, E, R>,
@@ -84,19 +87,26 @@ export const print = <E, R>(
   beforeWrite?: Effect.Effect<void>
 ) =>
   Effect.flatMap(Effect.zip(Terminal, setting("NO_COLOR")), ([io, noColor]) =>
-    Output.writeStream(rows, {
-      format: globals.format,
-      columns,
-      write: io.stdout,
-      width: io.columns,
-      timeZone,
-      color: io.stdoutIsTTY && noColor === "",
-      beforeWrite
-    }))
+    globals.query === undefined
+      ? Output.writeStream(rows, {
+          format: globals.format,
+          columns,
+          write: io.stdout,
+          width: io.columns,
+          timeZone,
+          color: io.stdoutIsTTY && noColor === "",
+          beforeWrite
+        })
+      : Query.writeStream(rows, globals.query, {
+          format: globals.format,
+          write: beforeWrite === undefined ? io.stdout : (text) => Effect.zipRight(beforeWrite, io.stdout(text)),
+          width: io.columns
+        }))
 
 /** Runs `effect` with the signed TRTC client the global flags describe. */
 export const withApi = <A, E, R>(globals: Globals, effect: Effect.Effect<A, E, R>) =>
-  Effect.provide(effect, Api.trtcLayer(globals))
+  // The tracer outside the client, so its spans are exported and flushed when the command ends.
+  Effect.provide(effect, Api.trtcLayer(globals)).pipe(Effect.provide(Telemetry.layer))
 
 /**
  * Fresh request counters for core's streams (`TrtcStream.Progress`, which they update when it is

@@ -1,3 +1,4 @@
+import * as HttpProxy from "@effect-trtc/core/HttpProxy"
 import * as RateLimiter from "@effect-trtc/core/RateLimiter"
 import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
 import * as RedisUrl from "@effect-trtc/redis/RedisUrl"
@@ -15,6 +16,8 @@ import * as Redacted from "effect/Redacted"
 import { UsageError } from "../CliError.js"
 import * as Output from "../Output.js"
 import * as Time from "../Time.js"
+import * as ProfileFiles from "./profileFiles.js"
+import * as Query from "./query.js"
 import { remember } from "./secrets.js"
 
 const invalid = (text: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(text)))
@@ -57,17 +60,23 @@ export const globalOptions = {
     Options.optional
   ),
   region: Options.text("region").pipe(
-    Options.withDescription("region (or TENCENTCLOUD_REGION; default ap-guangzhou)"),
-    Options.withFallbackConfig(setting("TENCENTCLOUD_REGION")),
-    Options.withDefault("ap-guangzhou")
+    // No fallback here: whether TENCENTCLOUD_REGION counts depends on --profile (resolveGlobals).
+    Options.withDescription("region (else TENCENTCLOUD_REGION unless --profile is given, else the profile's, else ap-guangzhou)"),
+    Options.optional
   ),
   profile: Options.text("profile").pipe(
-    Options.withDescription("credentials profile in ~/.tencentcloud/credentials or tccli (or TENCENTCLOUD_PROFILE)"),
-    Options.withFallbackConfig(setting("TENCENTCLOUD_PROFILE")),
+    Options.withDescription("credentials profile in ~/.tencentcloud/credentials or tccli (else TENCENTCLOUD_PROFILE, TCCLI_PROFILE); given, the environment's keys and region are not used, as in tccli"),
     Options.optional
   ),
   format: choice("format", Output.formats).pipe(
+    // `--output`: the name tccli and the AWS CLI give this flag.
+    Options.withAlias("output"),
     Options.withDescription("output format (default: table on a terminal, ndjson otherwise)"),
+    Options.optional
+  ),
+  query: Options.text("query").pipe(
+    Options.withPseudoName("JMESPATH"),
+    Options.withDescription("JMESPath applied to each record (to the whole array for --format json)"),
     Options.optional
   ),
   rps: integer("rps").pipe(
@@ -89,6 +98,11 @@ export const globalOptions = {
     ),
     Options.optional
   ),
+  proxy: Options.text("proxy").pipe(
+    Options.withPseudoName("URL"),
+    Options.withDescription("HTTP proxy for API requests, e.g. http://proxy:3128 (else HTTPS_PROXY/HTTP_PROXY; NO_PROXY honoured)"),
+    Options.optional
+  ),
   verbose: Options.boolean("verbose").pipe(
     Options.withDescription("log requests and retries on stderr (secrets redacted)")
   )
@@ -99,13 +113,18 @@ export interface Globals {
   readonly endpoint: string | undefined
   readonly region: string
   readonly profile: string | undefined
+  /** `--profile` was given: its files decide, not the environment's keys or region (tccli's rule). */
+  readonly profileExplicit: boolean
   readonly format: Output.Format
+  readonly query: Query.Query | undefined
   readonly rps: number
   readonly concurrency: number
   readonly timeoutMillis: number
   /** The Redis of the shared rate limiter (`--rate-limit`), its password redacted. */
   readonly rateLimit: RedisUrl.RedisUrl | undefined
   readonly verbose: boolean
+  /** The proxy settings: `--proxy`, else the environment's. */
+  readonly proxy: HttpProxy.Options
 }
 
 /** The raw parsed global flags, as @effect/cli infers them from `globalOptions`. */
@@ -138,18 +157,55 @@ export const resolveGlobals = (
     const rateLimit = yield* rateLimitOf(flags.rateLimit)
     const timeoutMillis = Option.isSome(flags.timeout) ? yield* Time.parseDuration("--timeout", flags.timeout.value) : Duration.toMillis(TencentCloudClient.defaultTimeout)
     if (timeoutMillis <= 0) return yield* new UsageError({ problem: "--timeout: must be positive" })
+    // tccli's precedence (tccli/services/*/\*_client.py parse_global_arg): the flag; else, only
+    // when no --profile was given, the environment; else the profile's configure file.
+    const profileFlag = Option.getOrUndefined(Option.map(flags.profile, (p) => p.trim()))
+    const profileExplicit = profileFlag !== undefined && profileFlag !== ""
+    const profile = profileExplicit ? profileFlag : (yield* optionalSetting("TENCENTCLOUD_PROFILE")) ?? (yield* optionalSetting("TCCLI_PROFILE"))
+    if (profile !== undefined) {
+      const invalid = ProfileFiles.checkProfileName(profile)
+      if (invalid !== undefined) return yield* invalid
+    }
+    const regionFlag = Option.getOrUndefined(Option.map(flags.region, (r) => r.trim()))
+    const region = (regionFlag === "" ? undefined : regionFlag) ??
+      (profileExplicit ? undefined : yield* optionalSetting("TENCENTCLOUD_REGION")) ??
+      ProfileFiles.profileRegion(yield* ProfileFiles.home, profile ?? "default") ??
+      "ap-guangzhou"
+    const fromEnv = HttpProxy.optionsFromEnv(yield* settings(proxySettings))
+    const proxy: HttpProxy.Options = Option.isSome(flags.proxy)
+      ? { ...fromEnv, proxy: Redacted.make(flags.proxy.value.trim()), proxyField: "--proxy" }
+      : fromEnv
+    for (const secret of HttpProxy.secretsOf(proxy)) remember(secret)
+    // A bad proxy is a usage error before any request, naming where it came from.
+    yield* Either.mapLeft(HttpProxy.resolve(proxy), (error) =>
+      new UsageError({ problem: `${error.field}: ${error.problem}`, fix: error.fix }))
+    const query = Option.isSome(flags.query) ? yield* Query.compile(flags.query.value) : undefined
     return {
       endpoint,
-      region: flags.region,
-      profile: Option.getOrUndefined(flags.profile),
+      region,
+      profile,
+      profileExplicit,
       format: Option.getOrElse(flags.format, () => Output.defaultFormat(isTTY)),
+      query,
       rps: flags.rps,
       concurrency: flags.concurrency,
       timeoutMillis,
       rateLimit,
-      verbose: flags.verbose
+      verbose: flags.verbose,
+      proxy
     }
   })
+
+/** A setting that may be unset (or blank): undefined then, and when unreadable. */
+const optionalSetting = (name: string): Effect.Effect<string | undefined> =>
+  Effect.orElseSucceed(Effect.map(Config.option(setting(name)), Option.getOrUndefined), () => undefined)
+
+/** The proxy environment, both spellings (curl's lower case wins, as HttpProxy.optionsFromEnv reads it). */
+const proxySettings = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"] as const
+
+/** Several optional settings as the record core's `HttpProxy.optionsFromEnv` reads. */
+const settings = (names: ReadonlyArray<string>): Effect.Effect<Record<string, string | undefined>> =>
+  Effect.map(Effect.forEach(names, (name) => Effect.map(optionalSetting(name), (value) => [name, value] as const)), Object.fromEntries)
 
 /**
  * `--rate-limit` or `TRTC_RATE_LIMIT` parsed; its password is remembered for scrubbing and the

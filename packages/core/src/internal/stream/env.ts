@@ -7,6 +7,7 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Action from "../../Action.js"
+import * as CallSpan from "../callSpan.js"
 import * as Models from "../../Models.js"
 import * as Paginate from "../../Paginate.js"
 import { Trtc } from "../../Trtc.js"
@@ -91,8 +92,9 @@ export const withBisection = <A, R>(
           )
         : Effect.fail(error)
     })
+  // Traced, each window (and each half of a bisected one) is a span, its calls its children.
   const go = (w: Windows.Window, reclamped: boolean): Effect.Effect<A, TrtcStream.StreamError, R> =>
-    Effect.zipRight(
+    CallSpan.withWindowSpan(w, Effect.zipRight(
       e.add({ windows: 1 }),
       Effect.catchIf(fetch(w), isTooBig, (error) =>
         Option.match(Windows.bisect(w, e.minSpan), {
@@ -106,7 +108,7 @@ export const withBisection = <A, R>(
               Effect.zipWith(go(left, reclamped), go(right, reclamped), (a, b) => combine(a, b, left.end))
             )
         })).pipe(Effect.catchIf((error) => !reclamped && TrtcError.isRetentionRefusal(error), (error) => reclamp(w, error)))
-    )
+    ))
   return go(window, false)
 }
 
