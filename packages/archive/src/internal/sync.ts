@@ -8,44 +8,10 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import type { Gap, SyncOptions, SyncProgress, SyncSummary } from "../Archive.js"
 import * as ArchiveError from "../ArchiveError.js"
 import { type Database, int, query, transaction } from "./database.js"
 import * as Lease from "./lease.js"
-
-export interface SyncOptions {
-  readonly sdkAppId: number
-  readonly since?: number | undefined
-  readonly settleSeconds?: number | undefined
-  readonly windowSeconds?: number | undefined
-  readonly retentionDays?: number | undefined
-  readonly failOnGap?: boolean | undefined
-  readonly concurrency?: number | undefined
-  readonly onProgress?: ((progress: SyncProgress) => Effect.Effect<void>) | undefined
-}
-
-export interface SyncProgress {
-  readonly sdkAppId: number
-  readonly windows: number
-  readonly windowsTotal: number
-  readonly calls: number
-  readonly revisited: number
-  readonly sessions: number
-  readonly events: number
-  readonly requests: number
-}
-
-export interface Gap {
-  readonly fromSeconds: number
-  readonly toSeconds: number
-}
-
-export interface SyncSummary extends SyncProgress {
-  readonly gaps: ReadonlyArray<Gap>
-  /** The checkpoint after the run, Unix s: everything listed before it is archived. */
-  readonly checkpoint: number
-  /** Calls still open (or not yet settled), revisited by the next run. */
-  readonly openCalls: number
-}
 
 interface Fetched {
   readonly room: TrtcStream.Room
