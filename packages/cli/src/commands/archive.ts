@@ -193,13 +193,13 @@ export const command = Command.make("archive", {
             clearProgress,
             outcome._tag === "Synced"
               ? Effect.sync(() => {
-                totals.runs++
-                totals.events += outcome.summary.events
-                totals.requests += outcome.summary.requests
-              }).pipe(Effect.zipRight(io.stdout(summaryLine(outcome.summary) + "\n")))
+                  totals.runs++
+                  totals.events += outcome.summary.events
+                  totals.requests += outcome.summary.requests
+                }).pipe(Effect.zipRight(io.stdout(summaryLine(outcome.summary) + "\n")))
               : outcome._tag === "Failed"
-              ? io.stderr(`app ${outcome.sdkAppId}: ${CliError.render(outcome.error, knownSecrets()).line}\n`)
-              : Effect.void
+                ? io.stderr(`app ${outcome.sdkAppId}: ${CliError.render(outcome.error, knownSecrets()).line}\n`)
+                : Effect.void
           )
       }
       // A round that did something is told; an idle one (everything recent or held) only at debug.
@@ -210,19 +210,19 @@ export const command = Command.make("archive", {
         })
       const fleet = flags.watch
         ? Effect.flatMap(Archive.Archive, (archive) => archive.work({ ...roundOptions, pollSeconds: pollMs / 1000, onRound })).pipe(
-          Effect.onInterrupt(() => stoppedLine)
-        )
+            Effect.onInterrupt(() => stoppedLine)
+          )
         : Effect.gen(function*() {
-          const summary = yield* Archive.syncRound(roundOptions)
-          yield* onRound(summary)
-          // Each failure was told with its app above: the exit code says there were some.
-          if (summary.failed > 0) {
-            return yield* new RuntimeError({
-              problem: `${summary.failed} of ${count(summary.outcomes.length, "app")} failed (each told above)`,
-              fix: "fix what they say and run trtc archive again: the apps that were archived are not fetched again"
-            })
-          }
-        })
+            const summary = yield* Archive.syncRound(roundOptions)
+            yield* onRound(summary)
+            // Each failure was told with its app above: the exit code says there were some.
+            if (summary.failed > 0) {
+              return yield* new RuntimeError({
+                problem: `${summary.failed} of ${count(summary.outcomes.length, "app")} failed (each told above)`,
+                fix: "fix what they say and run trtc archive again: the apps that were archived are not fetched again"
+              })
+            }
+          })
       return yield* withApi(globals, fleet).pipe(Effect.provide(archiveLayer(flags.db.value)))
     }
 
