@@ -154,12 +154,19 @@ const mode = async (label: string, limited: boolean) => {
       return `worker ${i + 1}${pids[i] === killed ? " (killed)" : ""}: ${done.length === 0 ? "none" : done.join(", ")}`
     })
     const total = [...expected.values()].reduce((a, b) => a + b, 0)
-    const refused = workers.filter((w) => /RequestLimitExceeded/.test(w.out)).length
+    // What the API saw: the emulator's request log (refusals and the busiest action's rate).
+    const log = (await (await fetch(`${emulator.url}/_admin/requests`)).json() as { requests: ReadonlyArray<{ action: string; time: number; code?: string }> }).requests
+    const refused = log.filter((e) => e.code?.startsWith("RequestLimitExceeded") === true).length
+    const byAction = new Map<string, Array<number>>()
+    for (const e of log) byAction.set(e.action, [...(byAction.get(e.action) ?? []), e.time])
+    const [busiest, times] = [...byAction].sort((a, b) => b[1].length - a[1].length)[0] ?? ["none", []]
+    const rate = times.length > 1 ? (times.length - 1) / ((times[times.length - 1]! - times[0]!) / 1000) : 0
     return {
       label,
       line: `${label}: ${ids.length} apps, ${total} events; all archived in ${((finishedAt - started) / 1000).toFixed(1)} s; ` +
         `worker pid ${killed} SIGKILLed holding app ${killedApp} ${((killedAt - started) / 1000).toFixed(1)} s in, taken over after ${((takenOverAt - killedAt) / 1000).toFixed(1)} s; ` +
-        `exact (each app's events = the data set's, natural key unique): ${exact}; workers reporting RequestLimitExceeded: ${refused}`,
+        `exact (each app's events = the data set's, natural key unique): ${exact}; ${log.length} requests, ` +
+        `RequestLimitExceeded answers: ${refused}; busiest action ${busiest}: ${times.length} requests at ${rate.toFixed(1)} req/s first to last`,
       perWorker
     }
   } finally {
