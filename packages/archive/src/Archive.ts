@@ -326,8 +326,9 @@ const make = Effect.gen(function*() {
         sessions: int(sessions[0]?.n ?? 0),
         events: int(events[0]?.n ?? 0),
         gaps: gaps.map((g) => ({ fromSeconds: int(g.from_s), toSeconds: int(g.to_s) })),
-        holder: held.get(app),
-        lastSyncMs: synced.get(app)?.ms
+        // Present only when known, so an app no round has touched reads as before.
+        ...(held.has(app) ? { holder: held.get(app) } : {}),
+        ...(synced.has(app) ? { lastSyncMs: synced.get(app)!.ms } : {})
       })
     }
     return out
