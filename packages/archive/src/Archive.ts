@@ -15,6 +15,11 @@
  *   about, and with `failOnGap` an `ArchiveGapError` once the run is done.
  * - One writer per app: a PostgreSQL advisory lock, an SQLite lease row; the second archiver
  *   is refused with an `ArchiveLockedError` naming the holder.
+ * - Many archivers, one database: {@link Service.syncRound} and {@link Service.work} share a list
+ *   of apps between any number of workers (processes, hosts). Each app is run by one worker at a
+ *   time (the lock above, taken without waiting: a held app is skipped), an app whose last
+ *   completed run is younger than `everySeconds` is skipped, so N workers run each app about once
+ *   per interval; a killed worker's app is taken over within {@link takeOverBound}.
  * - "Now" is the `Trtc` service's server-corrected Clock, so tests pin it with the emulator's.
  *
  * @since 0.1.0
@@ -28,6 +33,8 @@ import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as ArchiveError from "./ArchiveError.js"
 import { int, query } from "./internal/database.js"
+import * as Fleet from "./internal/fleet.js"
+import * as Lease from "./internal/lease.js"
 import * as Open from "./internal/open.js"
 import * as Schema from "./internal/schema.js"
 import * as Sync from "./internal/sync.js"
@@ -59,6 +66,27 @@ export const defaultSettleSeconds = 300
  * @category constants
  */
 export const defaultWindowSeconds = 86_400
+
+/**
+ * The default time between a worker's rounds, in seconds ({@link WorkOptions.pollSeconds}).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultPollSeconds = 10
+
+/**
+ * How long, at most, a killed worker's app waits for another worker, in words: a PostgreSQL
+ * worker's lock goes with its connection at once (the server sees the socket close) and an
+ * SQLite lease of a dead process on the same host is taken over at once, so the app is taken at
+ * the next worker's next look: within one poll once a worker is between apps, plus the run of
+ * the app a worker may be busy with. An SQLite lease of another host's worker is free only when
+ * it expires, 60 s after its last renewal.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const takeOverBound = "one poll (plus the run a worker is busy with); SQLite leases of another host: 60 s more"
 
 /**
  * Settings of one {@link Service.sync} run.
@@ -134,6 +162,84 @@ export interface SyncSummary extends SyncProgress {
 }
 
 /**
+ * A worker that holds an app now.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Holder {
+  readonly host: string
+  readonly pid: number
+  /** Unix ms. */
+  readonly sinceMs: number
+}
+
+/**
+ * Settings of one round through a list of apps ({@link Service.syncRound}); the sync settings
+ * apply to every app.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RoundOptions extends Omit<SyncOptions, "sdkAppId"> {
+  readonly sdkAppIds: ReadonlyArray<number>
+  /** Also every app the archive holds already (in `trtc_checkpoints` or `trtc_rooms`). */
+  readonly allApps?: boolean | undefined
+  /** Skip an app whose last completed run (by any worker) is younger than this (default 0: never skip). */
+  readonly everySeconds?: number | undefined
+  /** The position in the sorted list of apps to start at (modulo its length), so that workers spread. */
+  readonly offset?: number | undefined
+  /** Called after each app, with what became of it. */
+  readonly onApp?: ((outcome: AppOutcome) => Effect.Effect<void>) | undefined
+}
+
+/**
+ * What a round did with one app.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AppOutcome =
+  | { readonly _tag: "Synced"; readonly sdkAppId: number; readonly summary: SyncSummary }
+  /** Another worker runs it now: skipped. */
+  | { readonly _tag: "Held"; readonly sdkAppId: number; readonly holder: Holder | undefined }
+  /** Its last completed run (Unix ms) is younger than `everySeconds`: skipped. */
+  | { readonly _tag: "Recent"; readonly sdkAppId: number; readonly syncedMs: number }
+  | { readonly _tag: "Failed"; readonly sdkAppId: number; readonly error: SyncError }
+
+/**
+ * The outcome of a round.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RoundSummary {
+  /** In the order the round went. */
+  readonly outcomes: ReadonlyArray<AppOutcome>
+  readonly synced: number
+  readonly held: number
+  readonly recent: number
+  readonly failed: number
+  /** Events added by the round's runs. */
+  readonly events: number
+  /** API requests the round's runs sent. */
+  readonly requests: number
+}
+
+/**
+ * Settings of a worker ({@link Service.work}): rounds forever.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WorkOptions extends RoundOptions {
+  /** The time between rounds (default {@link defaultPollSeconds}); a killed worker's app waits about this long. */
+  readonly pollSeconds?: number | undefined
+  /** Called after each round. */
+  readonly onRound?: ((summary: RoundSummary) => Effect.Effect<void>) | undefined
+}
+
+/**
  * What the archive holds for one app.
  *
  * @since 0.1.0
@@ -148,6 +254,10 @@ export interface AppStatus {
   readonly sessions: number
   readonly events: number
   readonly gaps: ReadonlyArray<Gap>
+  /** The worker running the app now, if any. */
+  readonly holder?: Holder | undefined
+  /** Unix ms of the last completed run of a round ({@link Service.syncRound}), if any. */
+  readonly lastSyncMs?: number | undefined
 }
 
 /**
@@ -172,7 +282,15 @@ export interface Service {
   readonly sql: SqlClient.SqlClient
   /** One incremental run for one app. */
   readonly sync: (options: SyncOptions) => Effect.Effect<SyncSummary, SyncError, Trtc.Trtc>
-  /** Per app: checkpoint, counts, open calls, gaps. */
+  /**
+   * One round through several apps shared with other workers: each app not run recently is run
+   * under its lock, taken without waiting; an app another worker holds is skipped. An app's
+   * failure is its outcome, the round goes on.
+   */
+  readonly syncRound: (options: RoundOptions) => Effect.Effect<RoundSummary, never, Trtc.Trtc>
+  /** A worker: rounds forever, `pollSeconds` apart, each starting one app further on. */
+  readonly work: (options: WorkOptions) => Effect.Effect<never, never, Trtc.Trtc>
+  /** Per app: checkpoint, counts, open calls, gaps, who holds it now, its last round's run. */
   readonly status: Effect.Effect<ReadonlyArray<AppStatus>, ArchiveError.ArchiveDatabaseError>
 }
 
@@ -190,6 +308,8 @@ const make = Effect.gen(function*() {
   const status = query(db, "reading the status", Effect.gen(function*() {
     const apps = yield* sql<{ sdk_app_id: unknown }>`
       SELECT sdk_app_id FROM trtc_checkpoints UNION SELECT sdk_app_id FROM trtc_rooms ORDER BY sdk_app_id`
+    const held = yield* Lease.holders(db)
+    const synced = yield* Fleet.lastSyncs(db)
     const out: Array<AppStatus> = []
     for (const { sdk_app_id } of apps) {
       const app = int(sdk_app_id)
@@ -205,7 +325,10 @@ const make = Effect.gen(function*() {
         openCalls: int(rooms[0]?.open ?? 0),
         sessions: int(sessions[0]?.n ?? 0),
         events: int(events[0]?.n ?? 0),
-        gaps: gaps.map((g) => ({ fromSeconds: int(g.from_s), toSeconds: int(g.to_s) }))
+        gaps: gaps.map((g) => ({ fromSeconds: int(g.from_s), toSeconds: int(g.to_s) })),
+        // Present only when known, so an app no round has touched reads as before.
+        ...(held.has(app) ? { holder: held.get(app) } : {}),
+        ...(synced.has(app) ? { lastSyncMs: synced.get(app)!.ms } : {})
       })
     }
     return out
@@ -215,6 +338,8 @@ const make = Effect.gen(function*() {
     dialect: db.dialect,
     sql,
     sync: (options) => Sync.sync(db, options),
+    syncRound: (options) => Fleet.round(db, options),
+    work: (options) => Fleet.work(db, options),
     status
   })
 })
@@ -286,3 +411,32 @@ export const status: Effect.Effect<ReadonlyArray<AppStatus>, ArchiveError.Archiv
   Archive,
   (archive) => archive.status
 )
+
+/**
+ * One round through several apps with the archive and `Trtc` in context.
+ *
+ * @example
+ * ```ts
+ * import * as Archive from "@effect-trtc/archive/Archive"
+ * import * as Effect from "effect/Effect"
+ *
+ * // Run any of three apps that no other worker holds and that was not run in the last hour.
+ * const round = Archive.syncRound({ sdkAppIds: [1400000001, 1400000002, 1400000003], everySeconds: 3600 }).pipe(
+ *   Effect.tap((summary) => Effect.log(`${summary.synced} synced, ${summary.held} held elsewhere`))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category sync
+ */
+export const syncRound = (options: RoundOptions): Effect.Effect<RoundSummary, never, Archive | Trtc.Trtc> =>
+  Effect.flatMap(Archive, (archive) => archive.syncRound(options))
+
+/**
+ * A worker sharing apps with others, forever, with the archive and `Trtc` in context.
+ *
+ * @since 0.1.0
+ * @category sync
+ */
+export const work = (options: WorkOptions): Effect.Effect<never, never, Archive | Trtc.Trtc> =>
+  Effect.flatMap(Archive, (archive) => archive.work(options))

@@ -4,8 +4,14 @@
 // gone (same host, pid not alive) or that was not renewed before it expired is taken over.
 // In both, the row says who holds the app so the refusal can name it, and every write
 // transaction renews it and checks it is still ours.
+//
+// A fleet worker (internal/fleet.ts) takes the lock itself, without waiting, before it decides
+// whether the app needs a run, then runs the sync under it: `Held` hands the sync that lease
+// instead of a second one (a second PostgreSQL session could not take the first one's lock).
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import { randomUUID } from "node:crypto"
 import * as Os from "node:os"
@@ -18,6 +24,20 @@ export const ttlMillis = 60_000
 export interface Lease {
   /** Renews the lease; fails when another archiver took it. Run it inside each write transaction. */
   readonly renew: Effect.Effect<void, ArchiveError.ArchiveLockedError | ArchiveError.ArchiveDatabaseError>
+}
+
+/** A lease this fiber holds already: `acquire` of the same app and database answers it. */
+export class Held extends Context.Tag("@effect-trtc/archive/internal/lease/Held")<Held, {
+  readonly db: Database
+  readonly sdkAppId: number
+  readonly lease: Lease
+}>() {}
+
+/** Who holds an app now. */
+export interface Holder {
+  readonly host: string
+  readonly pid: number
+  readonly sinceMs: number
 }
 
 interface LeaseRow {
@@ -51,6 +71,8 @@ export const acquire = (
   sdkAppId: number
 ): Effect.Effect<Lease, ArchiveError.ArchiveLockedError | ArchiveError.ArchiveDatabaseError, Scope.Scope> =>
   Effect.gen(function*() {
+    const held = yield* Effect.serviceOption(Held)
+    if (Option.isSome(held) && held.value.db === db && held.value.sdkAppId === sdkAppId) return held.value.lease
     const { sql } = db
     const owner = randomUUID()
     const host = Os.hostname()
@@ -113,3 +135,28 @@ export const acquire = (
     )
     return { renew }
   })
+
+/**
+ * The apps held right now, by whom. PostgreSQL: a lease row whose advisory lock some session
+ * holds (a killed archiver's row stays behind, but its lock went with its connection).
+ * SQLite: a lease row that is neither expired nor left by a dead process on this host.
+ */
+export const holders = (db: Database): Effect.Effect<ReadonlyMap<number, Holder>, ArchiveError.ArchiveDatabaseError> =>
+  query(db, "reading the leases", Effect.gen(function*() {
+    const { sql } = db
+    const rows = db.dialect === "pg"
+      ? yield* sql<LeaseRow & { sdk_app_id: unknown }>`
+          SELECT l.sdk_app_id, l.owner, l.pid, l.host, l.since_ms, l.expires_ms FROM trtc_leases l
+          WHERE EXISTS (SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory' AND k.granted AND k.objsubid = 1
+            AND k.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            AND ((k.classid::bigint << 32) | k.objid::bigint) = hashtextextended('effect-trtc/archive/' || l.sdk_app_id, 0))`
+      : yield* sql<LeaseRow & { sdk_app_id: unknown }>`SELECT sdk_app_id, owner, pid, host, since_ms, expires_ms FROM trtc_leases`
+    const now = yield* Clock.currentTimeMillis
+    const host = Os.hostname()
+    const out = new Map<number, Holder>()
+    for (const row of rows) {
+      if (db.dialect === "sqlite" && (int(row.expires_ms) < now || (row.host === host && !alive(int(row.pid))))) continue
+      out.set(int(row.sdk_app_id), { host: row.host, pid: int(row.pid), sinceMs: int(row.since_ms) })
+    }
+    return out
+  }))
