@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process"
 import { readdirSync } from "node:fs"
 
 const here = new URL(".", import.meta.url).pathname
-const benchmarks = ["signer", "emulator", "emulator-scale", "emulator-verify", "dataset", "client", "ratelimit", "redis", "memory", "export-memory", "cli", "soak", "timeline", "archive", "archive-fleet"]
+const benchmarks = ["signer", "emulator", "emulator-scale", "emulator-verify", "dataset", "client", "ratelimit", "redis", "memory", "export-memory", "cli", "soak", "timeline", "archive", "archive-writer", "archive-fleet"]
 const available = new Set(readdirSync(here).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3)))
 const [name, ...flags] = process.argv.slice(2)
 

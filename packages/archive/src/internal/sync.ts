@@ -12,15 +12,10 @@ import type { Gap, SyncOptions, SyncProgress, SyncSummary } from "../Archive.js"
 import * as ArchiveError from "../ArchiveError.js"
 import { type Database, int, query, transaction } from "./database.js"
 import * as Lease from "./lease.js"
+import { type FetchedCall, writeCalls } from "./writer.js"
 
-interface Fetched {
-  readonly room: TrtcStream.Room
-  readonly sessions: ReadonlyArray<TrtcStream.User["sessions"][number]>
-  readonly events: ReadonlyArray<TrtcStream.Event>
-}
-
-// Rows per INSERT: 12 parameters each, within SQLite's 32,766 and PostgreSQL's 65,535.
-const eventChunk = 2000
+/** Calls written in one transaction at most (their events are held until it commits). */
+const callsPerTransaction = 8
 
 const positiveInt = (field: string, value: number | undefined, min: number) =>
   value === undefined || (Number.isInteger(value) && value >= min)
@@ -80,78 +75,12 @@ export const sync = (db: Database, options: SyncOptions) =>
             (events) => (last === undefined ? events : events.filter((e) => e.timeMs >= last))
           )
         }, { concurrency })
-        return { room, sessions: users.flatMap((u) => u.sessions), events: perUser.flat() } satisfies Fetched
+        return { room, sessions: users.flatMap((u) => u.sessions), events: perUser.flat() } satisfies FetchedCall
       })
 
     /** Rooms, sessions and events of some calls: counts of what was new. */
-    const write = (fetched: ReadonlyArray<Fetched>) =>
-      Effect.gen(function*() {
-        const nowMs = yield* Clock.currentTimeMillis
-        let sessions = 0
-        let events = 0
-        for (const { events: list, room, sessions: rows } of fetched) {
-          yield* sql`INSERT INTO trtc_rooms ${
-            sql.insert({
-              sdk_app_id: app,
-              comm_id: room.commId,
-              room_id: room.roomId,
-              create_time: room.createTime,
-              destroy_time: room.destroyTime,
-              finished: room.isFinished ? 1 : 0,
-              settled: settledAt(room) ? 1 : 0,
-              creator_user_id: room.creatorUserId,
-              first_archived_ms: nowMs,
-              last_archived_ms: nowMs
-            })
-          } ON CONFLICT (sdk_app_id, comm_id) DO UPDATE SET destroy_time = excluded.destroy_time,
-            finished = excluded.finished, settled = excluded.settled, last_archived_ms = excluded.last_archived_ms`
-          const byKey = new Map<string, (typeof rows)[number]>()
-          for (const s of rows) byKey.set(`${s.userId}\u0000${s.joinTs}`, s)
-          const unique = [...byKey.values()]
-          // One statement for the call's sessions; those that were there already (seen while
-          // the user was still in the call) get their end updated, one by one: only revisits have any.
-          const inserted = unique.length === 0 ? [] : yield* sql<{ user_id: string; join_ts: unknown }>`INSERT INTO trtc_sessions ${
-            sql.insert(unique.map((s) => ({
-              sdk_app_id: app,
-              comm_id: room.commId,
-              room_id: room.roomId,
-              user_id: s.userId,
-              join_ts: s.joinTs,
-              leave_ts: s.leaveTs,
-              finished: s.finished ? 1 : 0,
-              device_type: s.deviceType,
-              sdk_version: s.sdkVersion,
-              client_ip: s.clientIp
-            })))
-          } ON CONFLICT DO NOTHING RETURNING user_id, join_ts`
-          sessions += inserted.length
-          const fresh = new Set(inserted.map((r) => `${r.user_id}\u0000${int(r.join_ts)}`))
-          for (const s of unique) {
-            if (fresh.has(`${s.userId}\u0000${s.joinTs}`)) continue
-            yield* sql`UPDATE trtc_sessions SET leave_ts = ${s.leaveTs}, finished = ${s.finished ? 1 : 0}
-              WHERE sdk_app_id = ${app} AND comm_id = ${room.commId} AND user_id = ${s.userId} AND join_ts = ${s.joinTs}`
-          }
-          for (let i = 0; i < list.length; i += eventChunk) {
-            const chunk = list.slice(i, i + eventChunk).map((e) => ({
-              sdk_app_id: app,
-              comm_id: e.commId,
-              room_id: e.roomId,
-              user_id: e.userId,
-              peer_id: e.peerId,
-              time_ms: e.timeMs,
-              event_id: e.eventId,
-              type: e.type,
-              param_one: e.paramOne,
-              param_two: e.paramTwo,
-              description: e.description
-            }))
-            // The unique key is the safety net for an event fetched twice (the resume second).
-            const added = yield* sql`INSERT INTO trtc_events ${sql.insert(chunk)} ON CONFLICT DO NOTHING RETURNING id`
-            events += added.length
-          }
-        }
-        return { sessions, events }
-      })
+    const write = (fetched: ReadonlyArray<FetchedCall>) =>
+      Effect.flatMap(Clock.currentTimeMillis, (nowMs) => writeCalls(db, app, fetched, { nowMs, settled: settledAt }))
 
     const setCheckpoint = (checkpoint: number, firstSince: number) =>
       Effect.flatMap(Clock.currentTimeMillis, (nowMs) =>
@@ -222,16 +151,17 @@ export const sync = (db: Database, options: SyncOptions) =>
     }
 
     // Windows forward from the checkpoint, never past the settle margin. Each new call of a
-    // window is written whole (room, sessions, every event) in its own transaction as soon as it
-    // is fetched, so memory holds the calls in flight, not a window; the checkpoint moves past the
-    // window in a last transaction once all its calls are in. A rerun after a stop lists the
+    // window is written whole (room, sessions, every event) as soon as it is fetched, with the
+    // calls fetched beside it (up to `callsPerTransaction`) in one transaction, so memory holds
+    // the calls in flight, not a window; the checkpoint moves past the window in the transaction
+    // of its last calls, or after them. A rerun after a stop lists the
     // window again and skips the calls already written. The next windows are listed while one
     // is fetched; a call alive in several windows is claimed by the first listing.
     let checkpoint = start
     const windows: Array<{ readonly s: number; readonly e: number }> = []
     for (let s = start; s <= horizon; s += windowSeconds) windows.push({ s, e: Math.min(s + windowSeconds - 1, horizon) })
     type Item =
-      | { readonly _tag: "call"; readonly fetched: Fetched }
+      | { readonly _tag: "call"; readonly fetched: FetchedCall }
       | { readonly _tag: "end"; readonly s: number; readonly e: number }
     const listWindow = ({ e, s }: { readonly s: number; readonly e: number }) =>
       Effect.gen(function*() {
@@ -250,17 +180,36 @@ export const sync = (db: Database, options: SyncOptions) =>
           Stream.map((fetched): Item => ({ _tag: "call", fetched })),
           Stream.concat(Stream.succeed<Item>({ _tag: "end", s, e }))
         )),
-      Stream.runForEach((item) =>
+      // A few calls per transaction: one commit (and lease renewal) for several small calls.
+      // A window's end follows all its calls in the stream, so a checkpoint written with the
+      // calls before it never passes a call that is not in.
+      Stream.groupedWithin(callsPerTransaction, "50 millis"),
+      Stream.runForEach((chunk) =>
         Effect.gen(function*() {
-          if (item._tag === "call") {
-            const added = yield* transaction(db, `writing call ${item.fetched.room.commId}`, Effect.zipRight(lease.renew, write([item.fetched])))
-            counts.calls++
-            counts.sessions += added.sessions
-            counts.events += added.events
-          } else {
-            yield* transaction(db, `advancing the checkpoint past ${item.s}..${item.e}`, Effect.zipRight(lease.renew, setCheckpoint(item.e + 1, firstSince)))
-            checkpoint = item.e + 1
-            counts.windows++
+          const items = Chunk.toReadonlyArray(chunk)
+          const calls = items.flatMap((item) => (item._tag === "call" ? [item.fetched] : []))
+          const ends = items.flatMap((item) => (item._tag === "end" ? [item] : []))
+          const last = ends.at(-1)
+          const operation = [
+            ...(calls.length === 0 ? [] : [`writing call${calls.length === 1 ? "" : "s"} ${calls.map((c) => c.room.commId).join(", ")}`]),
+            ...(last === undefined ? [] : [`advancing the checkpoint past ${last.e}`])
+          ].join(" and ")
+          const added = yield* transaction(
+            db,
+            operation,
+            Effect.gen(function*() {
+              yield* lease.renew
+              const added = yield* write(calls)
+              if (last !== undefined) yield* setCheckpoint(last.e + 1, firstSince)
+              return added
+            })
+          )
+          counts.calls += calls.length
+          counts.sessions += added.sessions
+          counts.events += added.events
+          if (last !== undefined) {
+            checkpoint = last.e + 1
+            counts.windows += ends.length
           }
           yield* report
         }))
