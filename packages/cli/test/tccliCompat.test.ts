@@ -23,6 +23,7 @@ const flags = (overrides: { readonly region?: string; readonly profile?: string 
   timeout: Option.none(),
   rateLimit: Option.none(),
   proxy: Option.none(),
+  useCvmRole: false,
   verbose: false
 })
 
