@@ -129,9 +129,9 @@ export interface Globals {
   readonly rateLimit: RedisUrl.RedisUrl | undefined
   readonly verbose: boolean
   /** `--use-cvm-role`: the instance role joins the credential chain. */
-  readonly useCvmRole: boolean
+  readonly useCvmRole?: boolean | undefined
   /** `TRTC_METADATA_URL`: the instance metadata root, when not Tencent Cloud's. */
-  readonly metadataUrl: string | undefined
+  readonly metadataUrl?: string | undefined
   /** The proxy settings: `--proxy`, else the environment's. */
   readonly proxy: HttpProxy.Options
 }
