@@ -79,7 +79,7 @@ export interface RunOptions {
   readonly shell?: { readonly before: string; readonly after?: string }
   /** Told the child's pid once it is spawned. */
   readonly onSpawn?: (pid: number) => void
-  /** Written to the child's stdin, which is then closed (default: no stdin at all). */
+  /** Written to the child's stdin, which is then closed (default: end of file at once). */
   readonly stdin?: string
 }
 
@@ -99,18 +99,16 @@ export const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Effe
     const home = options.home ?? (sharedHome ??= emptyHome())
     const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1" }
     for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v
-    const stdin = options.stdin === undefined ? "ignore" : "pipe"
     const child = options.shell === undefined
-      ? spawn(process.execPath, [binPath, ...args], { env, stdio: [stdin, "pipe", "pipe"] })
+      ? spawn(process.execPath, [binPath, ...args], { env, stdio: ["pipe", "pipe", "pipe"] })
       : spawn("bash", ["-c", `${options.shell.before} exec ${[process.execPath, binPath, ...args].map(quote).join(" ")} ${options.shell.after ?? ""}`], {
           env,
-          stdio: [stdin, "pipe", "pipe"]
+          stdio: ["pipe", "pipe", "pipe"]
         })
-    if (options.stdin !== undefined) {
-      // A child that exits without reading its stdin makes the write fail with EPIPE: not the test's concern.
-      child.stdin?.on("error", () => {})
-      child.stdin?.end(options.stdin)
-    }
+    // stdin is `options.stdin` then end of file (at once when none is given). A child that exits
+    // without reading it makes the write fail with EPIPE: not the test's concern.
+    child.stdin.on("error", () => {})
+    child.stdin.end(options.stdin ?? "")
     if (child.pid !== undefined) options.onSpawn?.(child.pid)
     let stdout = ""
     let stderr = ""
