@@ -79,6 +79,8 @@ export interface RunOptions {
   readonly shell?: { readonly before: string; readonly after?: string }
   /** Told the child's pid once it is spawned. */
   readonly onSpawn?: (pid: number) => void
+  /** Written to the child's stdin, which is then closed (default: end of file at once). */
+  readonly stdin?: string
 }
 
 let sharedHome: string | undefined
@@ -98,11 +100,15 @@ export const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Effe
     const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1" }
     for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v
     const child = options.shell === undefined
-      ? spawn(process.execPath, [binPath, ...args], { env, stdio: ["ignore", "pipe", "pipe"] })
+      ? spawn(process.execPath, [binPath, ...args], { env, stdio: ["pipe", "pipe", "pipe"] })
       : spawn("bash", ["-c", `${options.shell.before} exec ${[process.execPath, binPath, ...args].map(quote).join(" ")} ${options.shell.after ?? ""}`], {
           env,
-          stdio: ["ignore", "pipe", "pipe"]
+          stdio: ["pipe", "pipe", "pipe"]
         })
+    // stdin is `options.stdin` then end of file (at once when none is given). A child that exits
+    // without reading it makes the write fail with EPIPE: not the test's concern.
+    child.stdin.on("error", () => {})
+    child.stdin.end(options.stdin ?? "")
     if (child.pid !== undefined) options.onSpawn?.(child.pid)
     let stdout = ""
     let stderr = ""

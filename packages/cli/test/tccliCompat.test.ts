@@ -5,12 +5,11 @@ import { assert, describe, it, layer } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { resolveGlobals } from "../src/internal/globals.js"
-import { bin, credentialEnv, e2eDataSet, emulatorFor, fast, ndjson, run, sdkAppId, secretId, secretKey, token } from "./helpers.js"
+import { credentialEnv, e2eDataSet, emulatorFor, fast, ndjson, run, sdkAppId, secretId, secretKey, token } from "./helpers.js"
 
 const flags = (overrides: { readonly region?: string; readonly profile?: string }) => ({
   endpoint: Option.none(),
@@ -23,6 +22,7 @@ const flags = (overrides: { readonly region?: string; readonly profile?: string 
   timeout: Option.none(),
   rateLimit: Option.none(),
   proxy: Option.none(),
+  useCvmRole: false,
   verbose: false
 })
 
@@ -76,18 +76,8 @@ describe("--region and --profile precedence (tccli's)", () => {
     }))
 })
 
-/** Runs the bin with `stdin` piped in. */
-const runWithStdin = (args: ReadonlyArray<string>, stdin: string, env: Record<string, string>) =>
-  Effect.async<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }>((resume) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env }, stdio: ["pipe", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (d: string) => void (stdout += d))
-    child.stderr.setEncoding("utf8").on("data", (d: string) => void (stderr += d))
-    child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))
-    child.stdin.end(stdin)
-    return Effect.sync(() => child.kill("SIGKILL"))
-  })
+/** Runs the bin with `stdin` piped in, HOME as `env` says. */
+const runWithStdin = (args: ReadonlyArray<string>, stdin: string, env: Record<string, string>) => run(args, { env, stdin, ...(env.HOME ? { home: env.HOME } : {}) })
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777
 

@@ -15,7 +15,10 @@ const wrongKey = "wrongRelKeyAlsoSecret0123456789xyz"
 const wrongToken = "expiredRelTokenAlsoSecret012345678"
 const profileKey = "profileRelKeySecret0123456789abcdef"
 const emulatorKey = "cmdlineEmulatorKeySecret0123456789"
-const allSecrets = [secretKey, token, wrongKey, wrongToken, profileKey, emulatorKey]
+const dbPassword = "pgPasswordRelSecret0123456789abcd"
+const configureKey = "configureRelKeySecret0123456789abc"
+const configureToken = "configureRelTokenSecret0123456789a"
+const allSecrets = [secretKey, token, wrongKey, wrongToken, profileKey, emulatorKey, dbPassword, configureKey, configureToken]
 
 const assertClean = (text: string, label: string) => {
   const found = leaks(text, allSecrets)
@@ -104,6 +107,68 @@ layer(Emulator.layer({ rps: 0, seed: 11, credentials: [{ secretId, secretKey, to
       assertClean(served, "GET /_admin/requests")
       const codes = new Set(log.map((e) => e.code))
       for (const code of ["AuthFailure.SignatureFailure", "AuthFailure.TokenFailure"]) assert.isTrue(codes.has(code), `${code} was exercised`)
+    }))
+
+  it.effect("diagnose, timeline (and its HTML), archive (SQLite, postgres URL password), anomalies and configure print no secret", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const env = credentialEnv(emulator.url)
+      const room = emulator.dataSet.apps[0].rooms.find((r) => r.sessions.length > 0)!
+      const call = ["--comm-id", room.commId]
+      const dir = tempDir()
+      const html = join(dir, "timeline.html")
+      const sqlite = join(dir, "archive.sqlite")
+      const closed = yield* Effect.promise(closedPort)
+      // A database URL whose password must stay hidden, to a port nothing listens on.
+      const postgres = `postgres://trtc:${dbPassword}@127.0.0.1:${closed}/trtc`
+      const configureHome = emptyHome()
+      type Case = { readonly name: string; readonly args: ReadonlyArray<string>; readonly env?: Record<string, string>; readonly home?: string; readonly stdin?: string; readonly codes: ReadonlyArray<number> }
+      // Each group runs in order (archive status needs the archive); groups run at once. Every
+      // case runs with and without --verbose but configure (it has no --verbose).
+      const groups: ReadonlyArray<ReadonlyArray<Case>> = [
+        [{ name: "diagnose", args: ["diagnose", ...app, ...call], codes: [0] }],
+        [{ name: "diagnose, wrong key", args: ["diagnose", ...app, ...call], env: { ...env, TENCENTCLOUD_SECRET_KEY: wrongKey }, codes: [3] }],
+        [{ name: "timeline --out", args: ["timeline", ...app, ...call, "--out", html], codes: [0] }],
+        [{ name: "anomalies", args: ["anomalies", ...app, "--since", "1d", "--format", "ndjson"], codes: [0] }],
+        [{ name: "anomalies, expired token", args: ["anomalies", ...app, "--since", "1d"], env: { ...env, TENCENTCLOUD_SESSION_TOKEN: wrongToken }, codes: [3] }],
+        [
+          { name: "archive to SQLite", args: ["archive", ...app, "--db", sqlite, "--since", "1d", "--rps", "1000"], codes: [0] },
+          { name: "archive status", args: ["archive", "status", "--db", sqlite], codes: [0] }
+        ],
+        [{ name: "archive, wrong key", args: ["archive", ...app, "--db", join(dir, "refused.sqlite"), "--since", "1h"], env: { ...env, TENCENTCLOUD_SECRET_KEY: wrongKey }, codes: [3] }],
+        [{ name: "archive to an unreachable postgres", args: ["archive", ...app, "--db", postgres, "--since", "1h"], codes: [1] }],
+        [{ name: "archive status of an unreachable postgres", args: ["archive", "status", "--db", postgres], codes: [1] }],
+        [{ name: "configure, key and token from stdin", args: ["configure", "--profile", "ops", "--secret-id", secretId], home: configureHome, stdin: `${configureKey}\n${configureToken}\n`, codes: [0] }],
+        [{ name: "configure, no key on stdin", args: ["configure", "--secret-id", secretId], home: emptyHome(), stdin: "", codes: [2] }]
+      ]
+      const ran = yield* Effect.forEach(groups, (group) =>
+        Effect.forEach(group, (c) =>
+          Effect.forEach(c.name.startsWith("configure") ? [false] : [false, true], (verbose) =>
+            Effect.map(
+              run([...c.args, ...(verbose ? ["--verbose"] : [])], {
+                env: c.env ?? env,
+                ...(c.home ? { home: c.home } : {}),
+                ...(c.stdin === undefined ? {} : { stdin: c.stdin })
+              }),
+              (r) => ({ label: `${c.name}${verbose ? " --verbose" : ""}`, codes: c.codes, r })
+            ))), { concurrency: 4 })
+      let runs = 0
+      for (const { codes, label, r } of ran.flat(2)) {
+        runs++
+        assert.include(codes, r.code, `${label}: ${r.stderr}`)
+        assertClean(r.stdout, `${label} stdout`)
+        assertClean(r.stderr, `${label} stderr`)
+        assert.notMatch(r.stderr, /\n\s+at /, `${label}: no stack trace`)
+      }
+      assert.strictEqual(runs, 22)
+      // The written files: the timeline's HTML (it embeds the call's data) and the archive
+      // (SQLite's file as bytes: nothing there should be a key or token either).
+      const page = fs.readFileSync(html, "utf8")
+      assert.include(page, room.commId)
+      assertClean(page, "timeline HTML")
+      assertClean(fs.readFileSync(sqlite).toString("latin1"), "SQLite archive")
+      // configure wrote the secrets where they belong (and only there).
+      assert.include(fs.readFileSync(join(configureHome, ".tencentcloud", "credentials"), "utf8"), configureKey)
     }))
 
   it.effect("--verbose retries under faults log no secret", () =>

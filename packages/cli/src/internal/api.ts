@@ -4,6 +4,7 @@ import * as RetryPolicy from "@effect-trtc/core/RetryPolicy"
 import * as TencentCloudClient from "@effect-trtc/core/TencentCloudClient"
 import * as Trtc from "@effect-trtc/core/Trtc"
 import * as Credentials from "@effect-trtc/signer/Credentials"
+import * as RoleCredentials from "@effect-trtc/signer/RoleCredentials"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Clock from "effect/Clock"
@@ -20,17 +21,99 @@ import { Terminal } from "./io.js"
 import { knownSecrets, remember } from "./secrets.js"
 
 /**
- * Credentials from the signer's chain (environment, profile file, tccli), remembered for
- * scrubbing. With an explicit `--profile` only that profile's files count, as in tccli, so a
- * stray TENCENTCLOUD_SECRET_ID in the environment cannot override the account asked for.
+ * The STS endpoint for an API endpoint: Tencent Cloud's own hosts (`trtc.tencentcloudapi.com`,
+ * `trtc.<region>.tencentcloudapi.com`, `trtc.internal.tencentcloudapi.com`) have STS beside
+ * them under `sts.`; any other endpoint (the emulator, a gateway) is asked itself, since
+ * the action header tells the services apart. `undefined` (no `--endpoint`): STS's default host.
  */
-export const credentialsLayer = (profile: string | undefined, explicit = false): Layer.Layer<Credentials.Credentials> =>
+export const stsEndpointFor = (endpoint: string | undefined): string | undefined => {
+  if (endpoint === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`)
+  } catch {
+    return endpoint
+  }
+  if (/^trtc\.(?:[a-z0-9-]+\.)?tencentcloudapi\.com$/i.test(url.hostname)) {
+    url.hostname = url.hostname.replace(/^trtc\./i, "sts.")
+    return url.toString().replace(/\/$/, "")
+  }
+  return endpoint
+}
+
+/** Where the CLI's credentials may come from, as the global flags set it. */
+export interface CredentialSettings {
+  /** The profile (`--profile`, else TENCENTCLOUD_PROFILE / TCCLI_PROFILE). */
+  readonly profile: string | undefined
+  /** `--profile` was given: only that profile's files count, as in tccli. */
+  readonly explicit?: boolean | undefined
+  /** The API endpoint (`--endpoint` / TRTC_ENDPOINT); STS follows it (see {@link stsEndpointFor}). */
+  readonly endpoint?: string | undefined
+  /** Also ask the instance metadata service for the CVM/TKE node's role (tccli's `--use-cvm-role`). */
+  readonly useCvmRole?: boolean | undefined
+  /** The metadata root (tests point it at the emulator). */
+  readonly metadataUrl?: string | undefined
+}
+
+const noCredentialsFix =
+  "set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (with TENCENTCLOUD_ROLE_ARN to assume a role), run trtc configure, or pass --profile"
+
+/**
+ * The chain the CLI signs with. Without an explicit `--profile`, the signer's default chain with
+ * roles (`RoleCredentials.defaultChain`): TENCENTCLOUD_ROLE_ARN, the environment's keys, the
+ * profile file (its `role_arn` first), tccli's file (its `role-arn` first), TKE OIDC; the CVM
+ * role only when asked, as tccli asks the metadata service only with `--use-cvm-role` (off
+ * Tencent Cloud it would cost every run a timeout before the "no credentials" error). With an
+ * explicit `--profile` only that profile's files (and their roles), as tccli has it, so a stray
+ * TENCENTCLOUD_SECRET_ID in the environment cannot override the account asked for.
+ */
+const chainFor = (settings: CredentialSettings): Effect.Effect<Credentials.Provider, never, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const sts: RoleCredentials.StsOptions = { endpoint: stsEndpointFor(settings.endpoint) }
+    const useCvmRole = settings.useCvmRole === true
+    if (settings.explicit !== true || settings.profile === undefined) {
+      return yield* RoleCredentials.defaultChain({ ...sts, profile: settings.profile, useCvmRole, metadataUrl: settings.metadataUrl })
+    }
+    const profile = settings.profile
+    return Credentials.chain([
+      yield* RoleCredentials.profileRole(profile, sts),
+      Credentials.fromProfile(profile),
+      yield* RoleCredentials.tccliRole(profile, { ...sts, metadataUrl: settings.metadataUrl }),
+      Credentials.fromTccli(profile),
+      ...(useCvmRole ? [yield* RoleCredentials.cvmRole({ metadataUrl: settings.metadataUrl })] : [])
+    ])
+  })
+
+/**
+ * The chain's "nothing found" in one line: every source tried, each with why it did not count,
+ * and the fix (the full problem texts stay in `tried`).
+ */
+const noCredentials = (useCvmRole: boolean) => (error: Credentials.CredentialsError): Credentials.CredentialsError => {
+  if (error.source !== "credential chain" || error.reason !== "NotFound" || error.tried === undefined) return error
+  // A file's role and its keys are two providers that fail alike ("the file does not exist"): said once.
+  const tried = [...new Set(error.tried)]
+  if (!useCvmRole) tried.push("CVM role: not asked without --use-cvm-role")
+  return new Credentials.CredentialsError({
+    source: "credential chain",
+    reason: "NotFound",
+    problem: `no credentials found (tried ${tried.join("; ")})`,
+    fix: noCredentialsFix,
+    tried
+  })
+}
+
+/**
+ * Credentials from the signer's chain with roles (see `chainFor`), remembered for scrubbing.
+ * A role's temporary credential is refreshed before its `ExpiredTime` by one STS call, through
+ * the same HTTP client (and proxy) as the API requests.
+ */
+export const credentialsLayer = (settings: CredentialSettings): Layer.Layer<Credentials.Credentials, never, HttpClient.HttpClient> =>
   Layer.effect(
     Credentials.Credentials,
     Effect.gen(function*() {
       const base = yield* Credentials.Credentials
       return Credentials.Credentials.of({
-        get: Effect.tap(base.get, (credential) =>
+        get: Effect.tap(Effect.mapError(base.get, noCredentials(settings.useCvmRole === true)), (credential) =>
           Effect.sync(() => {
             // Only to cut them out of any printed text; they are never printed.
             remember(Redacted.value(credential.secretKey))
@@ -38,13 +121,7 @@ export const credentialsLayer = (profile: string | undefined, explicit = false):
           }))
       })
     })
-  ).pipe(Layer.provide(
-    profile === undefined
-      ? Credentials.layerDefault
-      : explicit
-        ? Credentials.layerChain([Credentials.fromProfile(profile), Credentials.fromTccli(profile)])
-        : Credentials.layerDefaultProfile(profile)
-  ))
+  ).pipe(Layer.provide(Layer.unwrapEffect(Effect.map(chainFor(settings), Credentials.layerFromProvider))))
 
 /** The HTTP client: fetch (through the proxy when one applies), with each request and its status on stderr under `--verbose`. */
 export const httpLayer = (
@@ -127,6 +204,15 @@ export const trtcLayer = (globals: Globals): Layer.Layer<Trtc.Trtc, unknown, Ter
       rateLimiterLayer(globals),
       RetryPolicy.layer({})
     )),
-    Layer.provide(Layer.merge(httpLayer(globals.verbose, globals.proxy), credentialsLayer(globals.profile, globals.profileExplicit))),
+    Layer.provide(Layer.provideMerge(
+      credentialsLayer({
+        profile: globals.profile,
+        explicit: globals.profileExplicit,
+        endpoint: globals.endpoint,
+        useCvmRole: globals.useCvmRole,
+        metadataUrl: globals.metadataUrl
+      }),
+      httpLayer(globals.verbose, globals.proxy)
+    )),
     Layer.provideMerge(loggerLayer(globals.verbose))
   )

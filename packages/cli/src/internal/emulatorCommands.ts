@@ -121,8 +121,6 @@ export const tryLine = (url: string, sdkAppId: number, ownCredentials: boolean):
     : `Try (the emulator's public demo credential inline):\n  TENCENTCLOUD_SECRET_ID=${Emulator.defaultCredential.secretId} TENCENTCLOUD_SECRET_KEY=${Emulator.defaultCredential.secretKey} ${command}`
 }
 
-const failurePattern = /fail|error|abnormal|exception|lost|disconnect|timed? ?out|denied|interrupt/i
-
 /** `trtc demo`: the main job against an in-process emulator, no setup, no account. */
 export const demo = (flags: DemoCommand.Flags) =>
   Effect.scoped(Effect.gen(function*() {
@@ -209,7 +207,7 @@ export const summary = (
   const rejoined = [...users].filter((u) => sessions.filter((s) => s.userId === u).length > 1)
   const leaves = sessions.filter((s) => s.finished).length
   const minutes = call.destroyTime > 0 ? Math.round((call.destroyTime - call.createTime) / 60) : undefined
-  const failures = events.filter((e) => failurePattern.test(e.event))
+  const failures = events.filter((e) => Records.isFailure(e.event))
   const byKind = new Map<string, number>()
   for (const f of failures) byKind.set(f.event, (byKind.get(f.event) ?? 0) + 1)
   const kinds = [...byKind.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3)

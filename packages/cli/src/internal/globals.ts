@@ -103,6 +103,11 @@ export const globalOptions = {
     Options.withDescription("HTTP proxy for API requests, e.g. http://proxy:3128 (else HTTPS_PROXY/HTTP_PROXY; NO_PROXY honoured)"),
     Options.optional
   ),
+  useCvmRole: Options.boolean("use-cvm-role").pipe(
+    Options.withDescription(
+      "also take the CVM/TKE node's CAM role from the instance metadata service (as tccli's --use-cvm-role; metadata root: TRTC_METADATA_URL, else Tencent Cloud's)"
+    )
+  ),
   verbose: Options.boolean("verbose").pipe(
     Options.withDescription("log requests and retries on stderr (secrets redacted)")
   )
@@ -123,6 +128,10 @@ export interface Globals {
   /** The Redis of the shared rate limiter (`--rate-limit`), its password redacted. */
   readonly rateLimit: RedisUrl.RedisUrl | undefined
   readonly verbose: boolean
+  /** `--use-cvm-role`: the instance role joins the credential chain. */
+  readonly useCvmRole?: boolean | undefined
+  /** `TRTC_METADATA_URL`: the instance metadata root, when not Tencent Cloud's. */
+  readonly metadataUrl?: string | undefined
   /** The proxy settings: `--proxy`, else the environment's. */
   readonly proxy: HttpProxy.Options
 }
@@ -192,6 +201,8 @@ export const resolveGlobals = (
       timeoutMillis,
       rateLimit,
       verbose: flags.verbose,
+      useCvmRole: flags.useCvmRole,
+      metadataUrl: yield* optionalSetting("TRTC_METADATA_URL"),
       proxy
     }
   })
