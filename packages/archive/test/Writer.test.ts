@@ -46,8 +46,8 @@ const scenario = (layer: Layer.Layer<OpenDatabase, unknown>) =>
       yield* write([later])
       const { sql } = yield* OpenDatabase
       const [row] = yield* sql<{ leave_ts: unknown }>`SELECT leave_ts FROM trtc_sessions WHERE comm_id = ${batch[0]!.room.commId} AND user_id = ${session!.userId} AND join_ts = ${session!.joinTs}`
-      const [sample] = yield* sql<{ time_ms: unknown; description: string }>`SELECT time_ms, description FROM trtc_events WHERE comm_id = 'big-call' AND param_two = ${big.events.length - 1}`
-      return { first, afterFirst, again, afterAgain, leaveTs: int(row!.leave_ts), sample }
+      const stored = yield* sql<{ time_ms: unknown; param_one: unknown; description: string }>`SELECT time_ms, param_one, description FROM trtc_events WHERE comm_id = 'big-call' ORDER BY param_two`
+      return { first, afterFirst, again, afterAgain, leaveTs: int(row!.leave_ts), stored }
     }),
     layer
   ))
@@ -59,8 +59,9 @@ const expectExact = (result: Awaited<ReturnType<typeof scenario>>) => {
   expect(result.again).toEqual({ events: 0, sessions: 0 })
   expect(result.afterAgain).toEqual(result.afterFirst)
   expect(result.leaveTs).toBe(batch[0]!.sessions[0]!.leaveTs + 60)
-  const last = big.events.at(-1)!
-  expect({ timeMs: int(result.sample!.time_ms), description: result.sample!.description }).toEqual({ timeMs: last.timeMs, description: last.description })
+  // Every value of the big call back as it went in: integers exact, text byte for byte.
+  expect(result.stored.map((r) => ({ timeMs: int(r.time_ms), paramOne: int(r.param_one), description: r.description })))
+    .toEqual(big.events.map((e) => ({ timeMs: e.timeMs, paramOne: e.paramOne, description: e.description })))
 }
 
 describe("writer", () => {
