@@ -31,7 +31,9 @@ const eventsPerHour = Number(arg("events-per-hour", "2000"))
 const rps = Number(arg("rps", "0"))
 const seed = Number(arg("seed", "2026"))
 const backends = arg("backends", "sqlite,pg").split(",").filter((b) => b !== "")
-const label = arg("label", `${rooms} calls × ${users} users, ${eventsPerHour} events/h, rps ${rps === 0 ? "off" : rps}`)
+// Extra node flags for the trtc processes, e.g. --node-flags=--max-old-space-size=96 (comma-separated).
+const nodeFlags = arg("node-flags", "").split(",").filter((f) => f !== "")
+const label = arg("label", `${rooms} calls × ${users} users, ${eventsPerHour} events/h, rps ${rps === 0 ? "off" : rps}${nodeFlags.length === 0 ? "" : `, node ${nodeFlags.join(" ")}`}`)
 const credential = { id: "AKIDBENCHARCHIVE000000000000000000000", key: "benchArchiveKey0123456789abcdef000" }
 const bin = Path.join(root, "packages/cli/bin/trtc.mjs")
 
@@ -39,9 +41,13 @@ execFileSync(process.execPath, [Path.join(root, "packages/cli/build.mjs")], { st
 
 const dir = mkdtempSync(Path.join(Os.tmpdir(), "trtc-bench-archive-"))
 const preload = Path.join(dir, "hwm.cjs")
-writeFileSync(preload, `process.on("exit", () => {
+// Peak RSS (VmHWM) and, sampled every 50 ms, the peak V8 heap in use: RSS counts garbage V8 has
+// not collected yet, the heap in use after it says whether live data grows with the run.
+writeFileSync(preload, `let heap = 0
+setInterval(() => { heap = Math.max(heap, process.memoryUsage().heapUsed) }, 50).unref()
+process.on("exit", () => {
   const m = /VmHWM:\\s+(\\d+) kB/.exec(require("fs").readFileSync("/proc/self/status", "utf8"))
-  require("fs").writeFileSync(process.env.HWM_FILE, m ? m[1] : "0")
+  require("fs").writeFileSync(process.env.HWM_FILE, (m ? m[1] : "0") + " " + Math.round(heap / 1024))
 })\n`)
 
 const emulator = await startEmulatorProcess({
@@ -59,14 +65,15 @@ const cliRps = String(rps === 0 ? 100_000 : rps)
 const trtc = (args: ReadonlyArray<string>) => {
   const hwm = Path.join(dir, `hwm-${Math.random()}`)
   const started = process.hrtime.bigint()
-  const child = spawnSync(process.execPath, ["--require", preload, bin, ...args, "--rps", cliRps], {
+  const child = spawnSync(process.execPath, [...nodeFlags, "--require", preload, bin, ...args, "--rps", cliRps], {
     env: { PATH: process.env.PATH ?? "", HOME: dir, HWM_FILE: hwm, TRTC_ENDPOINT: emulator.url, TENCENTCLOUD_SECRET_ID: credential.id, TENCENTCLOUD_SECRET_KEY: credential.key },
     encoding: "utf8",
     maxBuffer: 1 << 26
   })
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   if (child.status !== 0) throw new Error(`trtc ${args.join(" ")} failed (${child.status}): ${child.stderr}`)
-  return { seconds, stdout: child.stdout, peakMb: Number(existsSync(hwm) ? readFileSync(hwm, "utf8") : "0") / 1024 }
+  const [rss, heap] = (existsSync(hwm) ? readFileSync(hwm, "utf8") : "0 0").split(" ").map(Number)
+  return { seconds, stdout: child.stdout, peakMb: rss! / 1024, heapMb: heap! / 1024 }
 }
 
 interface Row {
@@ -74,6 +81,7 @@ interface Row {
   readonly events: number
   readonly seconds: number
   readonly peakMb: number
+  readonly heapMb: number
 }
 const rows: Array<Row> = []
 let pg: Awaited<ReturnType<typeof startPostgres>> | undefined
@@ -81,7 +89,7 @@ try {
   const out = Path.join(dir, "events.ndjson")
   const exported = trtc(["export", "--sdk-app-id", "1400000001", "--since", "14d", "--out", out])
   const exportedEvents = readFileSync(out, "utf8").split("\n").filter((l) => l !== "").length
-  rows.push({ run: "export --out (stream delivery)", events: exportedEvents, seconds: exported.seconds, peakMb: exported.peakMb })
+  rows.push({ run: "export --out (stream delivery)", events: exportedEvents, seconds: exported.seconds, peakMb: exported.peakMb, heapMb: exported.heapMb })
   for (const backend of backends) {
     let db: string
     if (backend === "sqlite") db = Path.join(dir, "archive.db")
@@ -93,7 +101,7 @@ try {
     const added = /, (\d+) events? added/.exec(archived.stdout)
     const events = added === null ? 0 : Number(added[1])
     if (events !== exportedEvents) console.error(`warning: archive ${backend} added ${events} events, export wrote ${exportedEvents}`)
-    rows.push({ run: `archive → ${backend}`, events, seconds: archived.seconds, peakMb: archived.peakMb })
+    rows.push({ run: `archive → ${backend}`, events, seconds: archived.seconds, peakMb: archived.peakMb, heapMb: archived.heapMb })
   }
 } finally {
   await emulator.stop()
@@ -103,7 +111,7 @@ try {
 
 const exportSeconds = rows[0]!.seconds
 const lines = rows.map((r) =>
-  `| ${label} | ${r.run} | ${r.events.toLocaleString("en")} | ${r.seconds.toFixed(1)} s | ${Math.round(r.events / r.seconds).toLocaleString("en")} | ${(r.seconds / exportSeconds).toFixed(2)}x | ${r.peakMb.toFixed(0)} MB |`)
+  `| ${label} | ${r.run} | ${r.events.toLocaleString("en")} | ${r.seconds.toFixed(1)} s | ${Math.round(r.events / r.seconds).toLocaleString("en")} | ${(r.seconds / exportSeconds).toFixed(2)}x | ${r.peakMb.toFixed(0)} MB (heap ${r.heapMb.toFixed(0)} MB) |`)
 const header = "| data | run | events | time | events/s | time vs export | peak RSS |\n|---|---|---|---|---|---|---|"
 console.log(`${header}\n${lines.join("\n")}`)
 

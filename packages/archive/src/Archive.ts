@@ -4,8 +4,8 @@
  * PostgreSQL, on `@effect/sql`.
  *
  * - Each run walks forward from the app's checkpoint in windows; each new call of a window
- *   (room, sessions, every event) is written in one transaction, and the checkpoint's advance
- *   past the window in one more once all its calls are in, so a run stopped at any moment
+ *   (room, sessions, every event) is written whole in one transaction (with up to 7 other calls
+ *   fetched beside it), and the checkpoint's advance past the window once all its calls are in, so a run stopped at any moment
  *   (SIGKILL included) resumes with the window it was in, skipping the calls already written.
  * - Calls still open (or finished within the settle margin) are revisited by later runs until
  *   they are settled, fetching each user's events from the last archived time on; the events'
@@ -59,8 +59,8 @@ export const defaultSettleSeconds = 300
 
 /**
  * The default window, in seconds (24 h, the span of one room-list request): each of its new
- * calls is written in its own transaction as it arrives, the checkpoint moves past the window
- * when all of them are in.
+ * calls is written (a few calls per transaction) as it arrives, the checkpoint moves past the
+ * window when all of them are in.
  *
  * @since 0.1.0
  * @category constants

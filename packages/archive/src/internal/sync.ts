@@ -1,5 +1,6 @@
 // The incremental sync of one app: revisit the calls still open, then walk forward from the
-// checkpoint one window at a time, each window written in one transaction with its checkpoint.
+// checkpoint one window at a time: each call written whole (a few per transaction), the
+// checkpoint past a window once all its calls are in.
 import * as Trtc from "@effect-trtc/core/Trtc"
 import * as TrtcStream from "@effect-trtc/core/TrtcStream"
 import * as Windows from "@effect-trtc/core/Windows"
