@@ -106,7 +106,8 @@ const startOfDay = (now: number, daysBack: number, zone: string): number => {
   return Math.floor(TimeZone.midnight(today.year, today.month, today.day - daysBack, zone) / 1000)
 }
 
-const dayWords: Record<string, number> = { today: 0, yesterday: 1 }
+// A Map, not an object: an input such as `__proto__` or `constructor` must not find anything.
+const dayWords: ReadonlyMap<string, number> = new Map([["today", 0], ["yesterday", 1]])
 
 /**
  * Parses a point in time to Unix seconds. `now` is Unix seconds; relative forms count back from
@@ -121,7 +122,7 @@ export const parseTime = (flag: string, input: string, now: number, zone = "UTC"
   const fail = () => Either.left(new TimeParseError({ flag, value: input, expected: timeExpected }))
   if (value === "") return fail()
   if (value.toLowerCase() === "now") return Either.right(Math.floor(now))
-  const daysBack = dayWords[value.toLowerCase()]
+  const daysBack = dayWords.get(value.toLowerCase())
   if (daysBack !== undefined) return Either.right(startOfDay(Math.floor(now), daysBack, zone))
   if (/^\d+$/.test(value)) {
     const n = Number(value)

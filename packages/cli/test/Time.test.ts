@@ -44,6 +44,15 @@ describe("Time.parseTime", () => {
       }
     }
   })
+
+  // Found by the reliability fuzz test: "__proto__" looked up in the day-word object found
+  // Object.prototype and crashed with a RangeError instead of a usage error.
+  it("an object's own property names are not day words", () => {
+    for (const bad of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"]) {
+      const result = Time.parseTime("--start", bad, now, "Asia/Shanghai")
+      assert.isTrue(Either.isLeft(result), bad)
+    }
+  })
 })
 
 describe("Time.parseTime: impossible dates", () => {
