@@ -20,7 +20,7 @@ import * as Net from "node:net"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
-import { startPostgres } from "./archivePostgres.js"
+import { freePort, startPostgres } from "./archivePostgres.js"
 import { startEmulatorProcess } from "./emulator-process.js"
 
 const arg = (name: string, fallback: number): number => {
@@ -34,16 +34,6 @@ const workerCount = 3
 const root = fileURLToPath(new URL("..", import.meta.url))
 const bin = Path.join(root, "packages/cli/bin/trtc.mjs")
 if (!existsSync(bin)) execFileSync(process.execPath, [Path.join(root, "packages/cli/build.mjs")], { stdio: "inherit" })
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = Net.createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as Net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -9,7 +9,8 @@ import * as Net from "node:net"
 import * as Os from "node:os"
 import * as Path from "node:path"
 
-const freePort = (): Promise<number> =>
+/** A free TCP port on 127.0.0.1 (for the servers the benchmarks start). */
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = Net.createServer()
     server.once("error", reject)

@@ -9,7 +9,8 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { credentialEnv, emulatorFor, expectedEventKeys, fast, keyOf, run, type Result, sdkAppId, tempDir } from "./helpers.js"
+import { archivedKeys } from "./archivedKeys.js"
+import { credentialEnv, emulatorFor, expectedEventKeys, fast, run, type Result, sdkAppId, tempDir } from "./helpers.js"
 
 // The spawned CLI signs with the wall clock, so the set follows it: calls over the 7 days before
 // an hour ago, all older than the settle margin, all inside the 14-day retention.
@@ -18,22 +19,8 @@ const expected = expectedEventKeys(dataSet, sdkAppId)
 const since = ["--since", "8d"]
 
 /** Every event row of the archive at `db`, as keys (sorted, duplicates kept). */
-const archivedKeys = (db: string) =>
-  Effect.flatMap(Archive.Archive, (archive) =>
-    archive.sql<Record<string, unknown>>`SELECT sdk_app_id, comm_id, user_id, peer_id, time_ms, event_id, type, param_one, param_two FROM trtc_events`).pipe(
-    Effect.map((rows) =>
-      rows.map((r) =>
-        keyOf({
-          sdkAppId: Number(r.sdk_app_id),
-          commId: r.comm_id,
-          userId: r.user_id,
-          peerId: r.peer_id,
-          timeMs: Number(r.time_ms),
-          eventId: Number(r.event_id),
-          type: Number(r.type),
-          paramOne: Number(r.param_one),
-          paramTwo: Number(r.param_two)
-        })).sort()),
+const archivedKeysAt = (db: string) =>
+  Effect.flatMap(Archive.Archive, (archive) => archivedKeys(archive)).pipe(
     Effect.provide(Archive.layerSqlite({ filename: db })),
     Effect.orDie
   )
@@ -66,7 +53,7 @@ layer(emulatorFor(dataSet))("trtc archive", (it) => {
         assert.isNotNull(line, first.stdout)
         assert.strictEqual(Number(line![6]), expected.length)
         assert.strictEqual(Number(line![3]), dataSet.apps[0]!.rooms.length)
-        assert.deepStrictEqual(yield* archivedKeys(db), expected)
+        assert.deepStrictEqual(yield* archivedKeysAt(db), expected)
 
         const second = yield* archive(db)
         assert.strictEqual(second.code, 0, second.stderr)
@@ -77,7 +64,7 @@ layer(emulatorFor(dataSet))("trtc archive", (it) => {
         // The open window's room list and the open call's revisit (room, users, each user's events).
         const open = dataSet.apps[0]!.rooms.at(-1)!
         assert.isAtMost(Number(again![7]), 3 + new Set(open.sessions.map((s) => s.userId)).size)
-        assert.deepStrictEqual(yield* archivedKeys(db), expected)
+        assert.deepStrictEqual(yield* archivedKeysAt(db), expected)
 
         const status = yield* Effect.flatMap(env, (e) => run(["archive", "status", "--db", db, "--format", "json"], { env: e }))
         assert.strictEqual(status.code, 0, status.stderr)
@@ -112,13 +99,13 @@ layer(emulatorFor(dataSet))("trtc archive", (it) => {
           assert.include([null, 0], killed.code, `killed after ${delay} ms: ${killed.stderr}`)
           if (killed.signal === "SIGKILL") kills++
           // What is there is never more than once, whatever the kill interrupted.
-          const partial = yield* archivedKeys(db)
+          const partial = yield* archivedKeysAt(db)
           assert.strictEqual(new Set(partial).size, partial.length, `duplicates after a kill at ${delay} ms`)
         }
         assert.isAtLeast(kills, 1, `no run was killed (delays ${delays.join(", ")} ms)`)
         const rerun = yield* archive(db)
         assert.strictEqual(rerun.code, 0, rerun.stderr)
-        assert.deepStrictEqual(yield* archivedKeys(db), expected, `kills at ${delays.join(", ")} ms`)
+        assert.deepStrictEqual(yield* archivedKeysAt(db), expected, `kills at ${delays.join(", ")} ms`)
       }), 180_000)
 
     it.effect("a second archiver of the app is refused at once naming the first's pid; the data stays exact", () =>
@@ -151,7 +138,7 @@ layer(emulatorFor(dataSet))("trtc archive", (it) => {
         // SIGINT released the lease: a rerun completes the archive.
         const rerun = yield* archive(db)
         assert.strictEqual(rerun.code, 0, rerun.stderr)
-        assert.deepStrictEqual(yield* archivedKeys(db), expected)
+        assert.deepStrictEqual(yield* archivedKeysAt(db), expected)
       }), 180_000)
   })
 

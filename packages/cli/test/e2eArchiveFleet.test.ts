@@ -15,7 +15,8 @@ import type * as Scope from "effect/Scope"
 import { join } from "node:path"
 import { afterAll, beforeAll } from "vitest"
 import { type Postgres, startPostgres } from "./e2eArchivePostgres.js"
-import { credentialEnv, emulatorFor, expectedEventKeys, keyOf, type Result, run, tempDir } from "./helpers.js"
+import { archivedKeys } from "./archivedKeys.js"
+import { credentialEnv, emulatorFor, expectedEventKeys, type Result, run, tempDir } from "./helpers.js"
 
 const apps = [1400000001, 1400000002, 1400000003, 1400000004, 1400000005]
 // The spawned CLI signs with the wall clock, so the set follows it (as e2eArchive.test.ts).
@@ -33,26 +34,6 @@ const sleep = (ms: number) => Effect.promise(() => new Promise((resolve) => setT
 /** The archive at `db`, open for the test's own reads while the workers write. */
 const openArchive = (db: string): Effect.Effect<Archive.Service, never, Scope.Scope> =>
   Effect.map(Layer.build(Archive.layer(db)), (context) => Context.get(context, Archive.Archive)).pipe(Effect.orDie)
-
-/** Every event row of one app, as keys (sorted, duplicates kept). */
-const archivedKeys = (archive: Archive.Service, app: number) =>
-  archive.sql<Record<string, unknown>>`SELECT sdk_app_id, comm_id, user_id, peer_id, time_ms, event_id, type, param_one, param_two
-    FROM trtc_events WHERE sdk_app_id = ${app}`.pipe(
-      Effect.map((rows) =>
-        rows.map((r) =>
-          keyOf({
-            sdkAppId: Number(r.sdk_app_id),
-            commId: r.comm_id,
-            userId: r.user_id,
-            peerId: r.peer_id,
-            timeMs: Number(r.time_ms),
-            eventId: Number(r.event_id),
-            type: Number(r.type),
-            paramOne: Number(r.param_one),
-            paramTwo: Number(r.param_two)
-          })).sort()),
-      Effect.orDie
-    )
 
 const summary = /^archived app (\d+): .* (\d+) events? added/
 

@@ -12,29 +12,12 @@ import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import { join } from "node:path"
 import * as CliProcess from "../src/CliProcess.js"
-import { credentialEnv, emptyHome, keyOf, run, sdkAppId, secretId, secretKey, tempDir, token } from "./helpers.js"
+import { credentialEnv, steadyCall, emptyHome, keyOf, run, sdkAppId, secretId, secretKey, tempDir, token } from "./helpers.js"
 
 // The spawned CLI signs with the wall clock and checks retention against it, so the data sits at
 // fixed offsets before it: M is a whole hour two days ago.
 const wallNow = Math.floor(Date.now() / 1000)
 const M = Math.floor(wallNow / 3600) * 3600 - 2 * 86400
-
-/** A call with its users' events every `every` seconds from join to leave (times in s). */
-const call = (roomId: string, create: number, destroy: number, users: ReadonlyArray<string>, every = 60): DataSet.Room => ({
-  roomId,
-  commId: `${sdkAppId}_${roomId}_${create}`,
-  createTime: create,
-  destroyTime: destroy,
-  isFinished: true,
-  creatorUserId: users[0],
-  sessions: users.map((userId, u) => {
-    const events: Array<DataSet.Event> = []
-    for (let t = (create + u) * 1000; t <= destroy * 1000; t += every * 1000) {
-      events.push({ peerId: userId, type: 0, timeMs: t + 7, eventId: events.length === 0 ? 5003 : 3001, paramOne: 1, paramTwo: -1 })
-    }
-    return { userId, joinTs: create + u, leaveTs: destroy, finished: true, deviceType: "mac", sdkVersion: "11.9.0", clientIp: "10.0.0.1", events }
-  })
-})
 
 const keysOf = (dataSet: DataSet.DataSet, before: number) =>
   dataSet.apps[0].rooms.flatMap((room) =>
@@ -52,7 +35,7 @@ describe("trtc archive --watch and progress", { timeout: 240_000 }, () => {
       const dataSet: DataSet.DataSet = {
         seed: 0,
         anchor: wallNow,
-        apps: [{ sdkAppId, rooms: [call("long", M - 7200, M + 3600, ["ann", "bob"]), call("short", M - 3000, M - 1200, ["cat"])] }]
+        apps: [{ sdkAppId, rooms: [steadyCall("long", M - 7200, M + 3600, ["ann", "bob"]), steadyCall("short", M - 3000, M - 1200, ["cat"])] }]
       }
       const e = yield* Emulator.make({ dataSet, rps: 0, progressive: true, credentials: [{ secretId, secretKey, token }] })
       yield* e.freezeClock(true)
@@ -108,7 +91,7 @@ describe("trtc archive --watch and progress", { timeout: 240_000 }, () => {
     Effect.scoped(Effect.gen(function*() {
       const rooms = Array.from({ length: 8 }, (_, i) => {
         const create = M - 5 * 86400 + i * 50000
-        return call(`r${i}`, create, create + 1800, ["ann", "bob"], 120)
+        return steadyCall(`r${i}`, create, create + 1800, ["ann", "bob"], 120)
       })
       const dataSet: DataSet.DataSet = { seed: 0, anchor: wallNow, apps: [{ sdkAppId, rooms }] }
       const e = yield* Emulator.make({ dataSet, rps: 0, credentials: [{ secretId, secretKey, token }] })

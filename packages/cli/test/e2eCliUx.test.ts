@@ -9,38 +9,12 @@ import * as fs from "node:fs"
 import { join } from "node:path"
 import * as Output from "../src/Output.js"
 import * as Records from "../src/Records.js"
-import { credentialEnv, fast, keyOf, ndjson, run, sdkAppId, secretId, secretKey, tempDir, token } from "./helpers.js"
+import { credentialEnv, steadyCall, fast, keyOf, ndjson, run, sdkAppId, secretId, secretKey, tempDir, token } from "./helpers.js"
 
 // The spawned CLI signs with the wall clock and checks retention against it, so the data sits
 // at fixed offsets before it: midnight M (UTC) is two or three days ago at any hour.
 const wallNow = Math.floor(Date.now() / 1000)
 const M = Math.floor(wallNow / 86400) * 86400 - 2 * 86400
-
-/** A call with its users' events every `every` seconds from join to leave (times in s). */
-const call = (roomId: string, create: number, destroy: number, users: ReadonlyArray<string>, every = 60): DataSet.Room => ({
-  roomId,
-  commId: `${sdkAppId}_${roomId}_${create}`,
-  createTime: create,
-  destroyTime: destroy,
-  isFinished: true,
-  creatorUserId: users[0],
-  sessions: users.map((userId, u) => {
-    const events: Array<DataSet.Event> = []
-    for (let t = (create + u) * 1000; t <= destroy * 1000; t += every * 1000) {
-      events.push({ peerId: userId, type: 0, timeMs: t + 7, eventId: events.length === 0 ? 5003 : 3001, paramOne: 1, paramTwo: -1 })
-    }
-    return {
-      userId,
-      joinTs: create + u,
-      leaveTs: destroy,
-      finished: true,
-      deviceType: "mac",
-      sdkVersion: "11.9.0",
-      clientIp: "10.0.0.1",
-      events
-    }
-  })
-})
 
 // Two calls crossing midnight M, one inside each day, and one ending exactly at M.
 const midnightSet: DataSet.DataSet = {
@@ -49,11 +23,11 @@ const midnightSet: DataSet.DataSet = {
   apps: [{
     sdkAppId,
     rooms: [
-      call("day1", M - 20000, M - 15000, ["ann", "bob"]),
-      call("cross-a", M - 3600, M + 1800, ["ann", "cat"]),
-      call("upto-m", M - 600, M, ["dan"]),
-      call("cross-b", M - 120, M + 7200, ["eve", "fay", "gus"]),
-      call("day2", M + 30000, M + 33000, ["hal"])
+      steadyCall("day1", M - 20000, M - 15000, ["ann", "bob"]),
+      steadyCall("cross-a", M - 3600, M + 1800, ["ann", "cat"]),
+      steadyCall("upto-m", M - 600, M, ["dan"]),
+      steadyCall("cross-b", M - 120, M + 7200, ["eve", "fay", "gus"]),
+      steadyCall("day2", M + 30000, M + 33000, ["hal"])
     ]
   }]
 }
@@ -108,7 +82,7 @@ describe("issue 19", { timeout: 240_000 }, () => {
       const dataSet: DataSet.DataSet = {
         seed: 0,
         anchor: wallNow,
-        apps: [{ sdkAppId, rooms: [call("long", M - 7200, M + 3600, ["ann", "bob"]), call("short", M - 3000, M - 1200, ["cat"])] }]
+        apps: [{ sdkAppId, rooms: [steadyCall("long", M - 7200, M + 3600, ["ann", "bob"]), steadyCall("short", M - 3000, M - 1200, ["cat"])] }]
       }
       const e = yield* emulator(dataSet, true)
       // The emulator's clock stopped at M, inside the long call: its later events do not exist yet.
@@ -252,7 +226,7 @@ describe("issue 19", { timeout: 240_000 }, () => {
       const many: DataSet.DataSet = {
         seed: 0,
         anchor: wallNow,
-        apps: [{ sdkAppId, rooms: Array.from({ length: 40 }, (_, i) => call(`r${i}`, M + i * 600, M + i * 600 + 300, ["ann"])) }]
+        apps: [{ sdkAppId, rooms: Array.from({ length: 40 }, (_, i) => steadyCall(`r${i}`, M + i * 600, M + i * 600 + 300, ["ann"])) }]
       }
       const e = yield* emulator(many)
       const env = credentialEnv(e.url)

@@ -73,3 +73,29 @@ export const emulatorFor = (dataSet: DataSet.DataSet) =>
 
 /** Flags that keep a CLI run quick against an unlimited emulator. */
 export const fast: ReadonlyArray<string> = ["--rps", "1000", "--concurrency", "4"]
+
+/** A call with its users' events every `every` seconds from join to leave (times in s). */
+export const steadyCall = (roomId: string, create: number, destroy: number, users: ReadonlyArray<string>, every = 60): DataSet.Room => ({
+  roomId,
+  commId: `${sdkAppId}_${roomId}_${create}`,
+  createTime: create,
+  destroyTime: destroy,
+  isFinished: true,
+  creatorUserId: users[0],
+  sessions: users.map((userId, u) => {
+    const events: Array<DataSet.Event> = []
+    for (let t = (create + u) * 1000; t <= destroy * 1000; t += every * 1000) {
+      events.push({ peerId: userId, type: 0, timeMs: t + 7, eventId: events.length === 0 ? 5003 : 3001, paramOne: 1, paramTwo: -1 })
+    }
+    return {
+      userId,
+      joinTs: create + u,
+      leaveTs: destroy,
+      finished: true,
+      deviceType: "mac",
+      sdkVersion: "11.9.0",
+      clientIp: "10.0.0.1",
+      events
+    }
+  })
+})
