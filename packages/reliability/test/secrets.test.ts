@@ -27,6 +27,46 @@ const assertClean = (text: string, label: string) => {
 
 const app = ["--sdk-app-id", String(sdkAppId)]
 
+/** One CLI run of a scan: its arguments, environment, home, stdin, the exit codes allowed, and whether to run it with --verbose too. */
+type Case = {
+  readonly name: string
+  readonly args: ReadonlyArray<string>
+  readonly env?: Record<string, string>
+  readonly home?: string
+  readonly stdin?: string
+  readonly codes: ReadonlyArray<number>
+  readonly verbose: ReadonlyArray<boolean>
+}
+
+/**
+ * Runs the groups (each group's cases in order, the groups at once, each case once per
+ * `verbose` value) and checks every run: an allowed exit code, no secret in stdout or stderr,
+ * no stack trace. Answers how many runs there were.
+ */
+const scan = (groups: ReadonlyArray<ReadonlyArray<Case>>, env: Record<string, string>) =>
+  Effect.gen(function*() {
+    const ran = yield* Effect.forEach(groups, (group) =>
+      Effect.forEach(group, (c) =>
+        Effect.forEach(c.verbose, (verbose) =>
+          Effect.map(
+            run([...c.args, ...(verbose ? ["--verbose"] : [])], {
+              env: c.env ?? env,
+              ...(c.home ? { home: c.home } : {}),
+              ...(c.stdin === undefined ? {} : { stdin: c.stdin })
+            }),
+            (r) => ({ label: `${c.name}${verbose ? " --verbose" : ""}`, codes: c.codes, r })
+          ))), { concurrency: 4 })
+    let runs = 0
+    for (const { codes, label, r } of ran.flat(2)) {
+      runs++
+      assert.include(codes, r.code, `${label}: ${r.stderr}`)
+      assertClean(r.stdout, `${label} stdout`)
+      assertClean(r.stderr, `${label} stderr`)
+      assert.notMatch(r.stderr, /\n\s+at /, `${label}: no stack trace`)
+    }
+    return runs
+  })
+
 layer(Emulator.layer({ rps: 0, seed: 11, credentials: [{ secretId, secretKey, token }] }))("secret hygiene", (it) => {
   it.effect("no command, on any path, prints the key or the token in any encoding", () =>
     Effect.gen(function*() {
@@ -51,7 +91,6 @@ layer(Emulator.layer({ rps: 0, seed: 11, credentials: [{ secretId, secretKey, to
       const profileEnv = { TRTC_ENDPOINT: emulator.url }
       // Success paths run with --verbose (the superset of what is printed); failure paths where
       // credentials are loaded or requests made run with and without; usage errors without.
-      type Case = { readonly name: string; readonly args: ReadonlyArray<string>; readonly env?: Record<string, string>; readonly home?: string; readonly codes: ReadonlyArray<number>; readonly verbose: ReadonlyArray<boolean> }
       const v = [true]
       const both = [false, true]
       const plain = [false]
@@ -81,22 +120,7 @@ layer(Emulator.layer({ rps: 0, seed: 11, credentials: [{ secretId, secretKey, to
         [{ name: "secret as a flag value", args: ["rooms", "--sdk-app-id", token], codes: [2], verbose: v }],
         [{ name: "help", args: ["export", "--help"], codes: [0], verbose: plain }]
       ]
-      const ran = yield* Effect.forEach(groups, (group) =>
-        Effect.forEach(group, (c) =>
-          Effect.forEach(c.verbose, (verbose) =>
-            Effect.map(
-              run([...c.args, ...(verbose ? ["--verbose"] : [])], { env: c.env ?? env, ...(c.home ? { home: c.home } : {}) }),
-              (r) => ({ label: `${c.name}${verbose ? " --verbose" : ""}`, codes: c.codes, r })
-            ))), { concurrency: 4 })
-      let runs = 0
-      for (const { codes, label, r } of ran.flat(2)) {
-        runs++
-        assert.include(codes, r.code, `${label}: ${r.stderr}`)
-        assertClean(r.stdout, `${label} stdout`)
-        assertClean(r.stderr, `${label} stderr`)
-        assert.notMatch(r.stderr, /\n\s+at /, `${label}: no stack trace`)
-      }
-      assert.strictEqual(runs, 22)
+      assert.strictEqual(yield* scan(groups, env), 22)
       assertClean(fs.readFileSync(out, "utf8"), "export file")
       assertClean(fs.readFileSync(csvOut, "utf8"), "csv export file")
       // The emulator's request log, as a value and as the admin endpoint serves it.
@@ -122,10 +146,9 @@ layer(Emulator.layer({ rps: 0, seed: 11, credentials: [{ secretId, secretKey, to
       // A database URL whose password must stay hidden, to a port nothing listens on.
       const postgres = `postgres://trtc:${dbPassword}@127.0.0.1:${closed}/trtc`
       const configureHome = emptyHome()
-      type Case = { readonly name: string; readonly args: ReadonlyArray<string>; readonly env?: Record<string, string>; readonly home?: string; readonly stdin?: string; readonly codes: ReadonlyArray<number> }
       // Each group runs in order (archive status needs the archive); groups run at once. Every
       // case runs with and without --verbose but configure (it has no --verbose).
-      const groups: ReadonlyArray<ReadonlyArray<Case>> = [
+      const groups: ReadonlyArray<ReadonlyArray<Omit<Case, "verbose">>> = [
         [{ name: "diagnose", args: ["diagnose", ...app, ...call], codes: [0] }],
         [{ name: "diagnose, wrong key", args: ["diagnose", ...app, ...call], env: { ...env, TENCENTCLOUD_SECRET_KEY: wrongKey }, codes: [3] }],
         [{ name: "timeline --out", args: ["timeline", ...app, ...call, "--out", html], codes: [0] }],
@@ -141,26 +164,8 @@ layer(Emulator.layer({ rps: 0, seed: 11, credentials: [{ secretId, secretKey, to
         [{ name: "configure, key and token from stdin", args: ["configure", "--profile", "ops", "--secret-id", secretId], home: configureHome, stdin: `${configureKey}\n${configureToken}\n`, codes: [0] }],
         [{ name: "configure, no key on stdin", args: ["configure", "--secret-id", secretId], home: emptyHome(), stdin: "", codes: [2] }]
       ]
-      const ran = yield* Effect.forEach(groups, (group) =>
-        Effect.forEach(group, (c) =>
-          Effect.forEach(c.name.startsWith("configure") ? [false] : [false, true], (verbose) =>
-            Effect.map(
-              run([...c.args, ...(verbose ? ["--verbose"] : [])], {
-                env: c.env ?? env,
-                ...(c.home ? { home: c.home } : {}),
-                ...(c.stdin === undefined ? {} : { stdin: c.stdin })
-              }),
-              (r) => ({ label: `${c.name}${verbose ? " --verbose" : ""}`, codes: c.codes, r })
-            ))), { concurrency: 4 })
-      let runs = 0
-      for (const { codes, label, r } of ran.flat(2)) {
-        runs++
-        assert.include(codes, r.code, `${label}: ${r.stderr}`)
-        assertClean(r.stdout, `${label} stdout`)
-        assertClean(r.stderr, `${label} stderr`)
-        assert.notMatch(r.stderr, /\n\s+at /, `${label}: no stack trace`)
-      }
-      assert.strictEqual(runs, 22)
+      const withVerbose = groups.map((group) => group.map((c) => ({ ...c, verbose: c.name.startsWith("configure") ? [false] : [false, true] })))
+      assert.strictEqual(yield* scan(withVerbose, env), 22)
       // The written files: the timeline's HTML (it embeds the call's data) and the archive
       // (SQLite's file as bytes: nothing there should be a key or token either).
       const page = fs.readFileSync(html, "utf8")
